@@ -1,0 +1,85 @@
+package io.flowpulse.functions;
+
+import io.flowpulse.records.DeadLetter;
+import io.flowpulse.records.RawRecord;
+import io.flowpulse.records.codec.AvroCodec;
+import io.flowpulse.records.codec.RecordDecodeException;
+import java.nio.ByteBuffer;
+import java.util.function.Function;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Decodes single-object Avro records of one type. A record that does not decode, or fails the
+ * type's validation, goes to {@link SideOutputs#DEAD_LETTERS} with its Kafka coordinates, its raw
+ * bytes (up to a limit) and the reason; the job keeps running. Counted in the
+ * {@code deadLetters} and {@code decoded} metrics.
+ */
+public class AvroDecodeFunction<T extends org.apache.avro.specific.SpecificRecordBase>
+        extends ProcessFunction<RawRecord, T> {
+    private static final long serialVersionUID = 1L;
+
+    /** Validation of a decoded record: null when valid, otherwise the reason. */
+    public interface Validator<T> extends Function<T, String>, java.io.Serializable {}
+
+    private final AvroCodec<T> codec;
+    private final Validator<T> validator;
+    private final int maxRecordBytes;
+    private transient Counter deadLetters;
+    private transient Counter decoded;
+
+    public AvroDecodeFunction(AvroCodec<T> codec, Validator<T> validator, int maxRecordBytes) {
+        this.codec = codec;
+        this.validator = validator;
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        decoded = getRuntimeContext().getMetricGroup().counter("decoded");
+    }
+
+    @Override
+    public void processElement(RawRecord raw, Context ctx, Collector<T> out) {
+        if (raw.value != null && raw.value.length > maxRecordBytes) {
+            deadLetter(raw, ctx, "oversized-record",
+                    raw.value.length + " bytes > limit " + maxRecordBytes, null);
+            return;
+        }
+        T record;
+        try {
+            record = codec.decode(raw.value);
+        } catch (RecordDecodeException e) {
+            deadLetter(raw, ctx, e.reason(), e.getMessage(), e);
+            return;
+        }
+        String invalid = validator == null ? null : validator.apply(record);
+        if (invalid != null) {
+            deadLetter(raw, ctx, "invalid-value", invalid, null);
+            return;
+        }
+        decoded.inc();
+        out.collect(record);
+    }
+
+    private void deadLetter(RawRecord raw, Context ctx, String reason, String detail, Exception e) {
+        deadLetters.inc();
+        byte[] kept = raw.value;
+        if (kept != null && kept.length > maxRecordBytes) {
+            kept = java.util.Arrays.copyOf(kept, maxRecordBytes);
+        }
+        ctx.output(SideOutputs.DEAD_LETTERS, DeadLetter.newBuilder()
+                .setTopic(raw.topic == null ? "unknown" : raw.topic)
+                .setPartition(raw.partition)
+                .setOffset(raw.offset)
+                .setKafkaTimestamp(raw.kafkaTimestamp)
+                .setRaw(kept == null ? null : ByteBuffer.wrap(kept))
+                .setReason(reason + (detail == null ? "" : ": " + detail))
+                .setErrorClass(e == null ? null : e.getClass().getName())
+                .setFailedMillis(System.currentTimeMillis())
+                .build());
+    }
+}

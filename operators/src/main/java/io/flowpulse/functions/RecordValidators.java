@@ -1,0 +1,43 @@
+package io.flowpulse.functions;
+
+import io.flowpulse.records.PacketEvent;
+import io.flowpulse.records.PortSample;
+
+/** Value checks applied after decoding; a non-null result is the dead-letter reason. */
+public final class RecordValidators {
+    private RecordValidators() {}
+
+    public static String packet(PacketEvent p) {
+        if (p.getTimestampMicros() <= 0) {
+            return "timestampMicros must be > 0, got " + p.getTimestampMicros();
+        }
+        int src = p.getSrcIp().remaining();
+        int dst = p.getDstIp().remaining();
+        if ((src != 4 && src != 16) || src != dst) {
+            return "IP addresses must both be 4 or 16 bytes, got " + src + " and " + dst;
+        }
+        if (p.getLinkLength() < 0 || p.getIpLength() < 0 || p.getPayloadLength() < 0 || p.getL4HeaderLength() < 0) {
+            return "negative length";
+        }
+        if (p.getSrcPort() < 0 || p.getSrcPort() > 65535 || p.getDstPort() < 0 || p.getDstPort() > 65535) {
+            return "port out of range";
+        }
+        return null;
+    }
+
+    public static String portSample(PortSample s) {
+        if (s.getTimestampMillis() <= 0) {
+            return "timestampMillis must be > 0, got " + s.getTimestampMillis();
+        }
+        if (s.getBytes() < 0) {
+            return "bytes must be >= 0, got " + s.getBytes();
+        }
+        if (s.getCounterBits() != 32 && s.getCounterBits() != 64) {
+            return "counterBits must be 32 or 64, got " + s.getCounterBits();
+        }
+        if (s.getDevice().isEmpty() || s.getPort().isEmpty()) {
+            return "device and port must not be empty";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,162 @@
+package io.flowpulse.records.codec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecordBase;
+
+/**
+ * Avro single-object encoding (magic C3 01, 8-byte CRC-64-AVRO fingerprint, binary body) for one
+ * SpecificRecord type. Decoding accepts the current schema and every older version listed under
+ * {@code avro/history/} (resolved to the current reader schema), so consumers can check the
+ * fingerprint and producers can lag behind by a schema version.
+ *
+ * <p>Instances are cheap to hold in a Flink function field: encoder and decoder are created
+ * lazily and are not serialized.
+ */
+public final class AvroCodec<T extends SpecificRecordBase> implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Class<T> type;
+    private transient BinaryMessageEncoder<T> encoder;
+    private transient BinaryMessageDecoder<T> decoder;
+    private transient Schema schema;
+
+    private AvroCodec(Class<T> type) {
+        this.type = type;
+    }
+
+    public static <T extends SpecificRecordBase> AvroCodec<T> of(Class<T> type) {
+        return new AvroCodec<>(type);
+    }
+
+    public Class<T> type() {
+        return type;
+    }
+
+    public Schema schema() {
+        if (schema == null) {
+            schema = SpecificData.get().getSchema(type);
+        }
+        return schema;
+    }
+
+    public byte[] encode(T record) {
+        try {
+            ByteBuffer buffer = encoder().encode(record);
+            byte[] out = new byte[buffer.remaining()];
+            buffer.get(out);
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode " + type.getSimpleName(), e);
+        }
+    }
+
+    public T decode(byte[] bytes) throws RecordDecodeException {
+        if (bytes == null) {
+            throw new RecordDecodeException("null-value", "record has no value", null);
+        }
+        if (bytes.length < 10 || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
+            throw new RecordDecodeException(
+                    "not-single-object-avro", "missing C3 01 header, " + bytes.length + " bytes", null);
+        }
+        try {
+            return decoder().decode(bytes);
+        } catch (MissingSchemaException e) {
+            throw new RecordDecodeException("unknown-schema-fingerprint", e.getMessage(), e);
+        } catch (BadHeaderException e) {
+            throw new RecordDecodeException("not-single-object-avro", e.getMessage(), e);
+        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException
+                | ClassCastException | NegativeArraySizeException e) {
+            throw new RecordDecodeException(
+                    "malformed-avro-body", type.getSimpleName() + ": " + e, e);
+        }
+    }
+
+    private BinaryMessageEncoder<T> encoder() {
+        if (encoder == null) {
+            encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema());
+        }
+        return encoder;
+    }
+
+    private BinaryMessageDecoder<T> decoder() {
+        if (decoder == null) {
+            BinaryMessageDecoder<T> d = new BinaryMessageDecoder<>(SpecificData.get(), schema());
+            for (Schema old : historicalSchemas(type.getSimpleName())) {
+                d.addSchema(old);
+            }
+            decoder = d;
+        }
+        return decoder;
+    }
+
+    /** Every shipped version of the named schema, from {@code avro/history/INDEX}. */
+    public static List<Schema> historicalSchemas(String simpleName) {
+        List<Schema> out = new ArrayList<>();
+        for (String file : historyIndex()) {
+            if (file.startsWith(simpleName + ".v")) {
+                out.add(parseHistorical(file));
+            }
+        }
+        return out;
+    }
+
+    public static List<String> historyIndex() {
+        try (InputStream in = resource("avro/history/INDEX")) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            List<String> files = new ArrayList<>();
+            for (String line : text.split("\n")) {
+                if (!line.isBlank()) {
+                    files.add(line.trim());
+                }
+            }
+            return files;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read avro/history/INDEX", e);
+        }
+    }
+
+    /**
+     * Parses a historical schema file together with the shared named types (FlowKey, Direction)
+     * of the same version, which the record schemas reference by name.
+     */
+    public static Schema parseHistorical(String file) {
+        String version = file.substring(file.indexOf(".v") + 1, file.length() - ".avsc".length());
+        Schema.Parser parser = new Schema.Parser();
+        try {
+            for (String shared : new String[] {"FlowKey", "Direction"}) {
+                String sharedFile = shared + "." + version + ".avsc";
+                if (!file.equals(sharedFile)) {
+                    try (InputStream in = resource("avro/history/" + sharedFile)) {
+                        parser.parse(in);
+                    }
+                }
+            }
+            try (InputStream in = resource("avro/history/" + file)) {
+                return parser.parse(in);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot parse " + file, e);
+        }
+    }
+
+    private static InputStream resource(String path) throws IOException {
+        InputStream in = AvroCodec.class.getClassLoader().getResourceAsStream(path);
+        if (in == null) {
+            throw new IOException("missing resource " + path);
+        }
+        return in;
+    }
+}
