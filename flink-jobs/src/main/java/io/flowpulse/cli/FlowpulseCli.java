@@ -1,0 +1,42 @@
+package io.flowpulse.cli;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Entry point of the {@code ./flowpulse} launcher: dispatches to one {@link Command}. */
+public final class FlowpulseCli {
+
+    /** Every command, in the order the usage lists them. Add new commands here. */
+    static List<Command> commands() {
+        return List.of(
+                // one line per command
+        );
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args));
+    }
+
+    public static int run(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            usage();
+            return args.length == 0 ? 2 : 0;
+        }
+        for (Command c : commands()) {
+            if (c.name().equals(args[0])) {
+                return c.run(Arrays.copyOfRange(args, 1, args.length));
+            }
+        }
+        System.err.println("unknown command: " + args[0]);
+        usage();
+        return 2;
+    }
+
+    private static void usage() {
+        StringBuilder sb = new StringBuilder("usage: ./flowpulse COMMAND [options]   (COMMAND --help for its options)\n\ncommands:\n");
+        for (Command c : commands()) {
+            sb.append(String.format("  %-22s %s%n", c.name(), c.summary()));
+        }
+        System.err.print(sb);
+    }
+}
