@@ -65,7 +65,14 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
             s = FlowState.start(p);
         }
         boolean forward = s.isForward(p);
+        boolean wasClosing = s.finForward && s.finBackward;
         s.add(p, forward);
+        if (wasClosing) {
+            // the closing ACK after FINs in both directions belongs to the flow
+            emit(s, FlowTermination.FIN, out);
+            clear(ctx);
+            return;
+        }
         int flags = p.getTcpFlags();
         if ((flags & FIN) != 0) {
             if (forward) {
@@ -76,11 +83,6 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
         }
         if ((flags & RST) != 0) {
             emit(s, FlowTermination.RST, out);
-            clear(ctx);
-            return;
-        }
-        if (s.finForward && s.finBackward) {
-            emit(s, FlowTermination.FIN, out);
             clear(ctx);
             return;
         }
@@ -104,7 +106,8 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
         long deadline = deadlineMillis(s);
         if (deadline <= timestamp) {
             boolean active = s.startMicros / 1000 + params.activeTimeoutMicros / 1000 <= timestamp;
-            emit(s, active ? FlowTermination.ACTIVE_TIMEOUT : FlowTermination.IDLE_TIMEOUT, out);
+            emit(s, s.finForward && s.finBackward ? FlowTermination.FIN
+                    : active ? FlowTermination.ACTIVE_TIMEOUT : FlowTermination.IDLE_TIMEOUT, out);
             flowState.clear();
         } else {
             s.timerMillis = deadline;
@@ -114,6 +117,9 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
     }
 
     private long deadlineMillis(FlowState s) {
+        if (s.finForward && s.finBackward) {
+            return s.lastMicros / 1000 + 1000; // 1 s grace for the closing ACK
+        }
         return Math.min(s.lastMicros + params.idleTimeoutMicros, s.startMicros + params.activeTimeoutMicros) / 1000 + 1;
     }
 

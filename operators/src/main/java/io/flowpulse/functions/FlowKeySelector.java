@@ -17,6 +17,11 @@ public class FlowKeySelector implements KeySelector<PacketEvent, String> {
         return canonicalKey(p.getSrcIp(), p.getSrcPort(), p.getDstIp(), p.getDstPort(), p.getProtocol());
     }
 
+    /** The same canonical key for a flow's {@link io.flowpulse.records.FlowKey}. */
+    public static String canonicalKey(io.flowpulse.records.FlowKey k) {
+        return canonicalKey(k.getSrcIp(), k.getSrcPort(), k.getDstIp(), k.getDstPort(), k.getProtocol());
+    }
+
     public static String canonicalKey(ByteBuffer srcIp, int srcPort, ByteBuffer dstIp, int dstPort, int protocol) {
         int c = compare(srcIp, dstIp);
         boolean srcFirst = c < 0 || (c == 0 && srcPort <= dstPort);

@@ -8,7 +8,9 @@ import java.util.Objects;
  * the coordinates lets a record that fails to decode go to the dead-letter topic with exactly
  * where it came from. A POJO (checked by PojoTestUtils), never Kryo.
  */
-public class RawRecord {
+public class RawRecord implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     public String topic;
     public int partition;
     public long offset;

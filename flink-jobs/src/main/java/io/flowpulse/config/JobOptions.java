@@ -1,0 +1,153 @@
+package io.flowpulse.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Every option of the flowpulse streaming job, typed, with defaults and descriptions. Given on the
+ * command line as {@code --key value} (e.g. {@code --flows.idle-timeout 60s}). Cluster settings
+ * (state backend, checkpoint directories, HA) are not here: they belong in the Flink
+ * configuration (config.yaml / FlinkDeployment).
+ */
+public final class JobOptions {
+    private JobOptions() {}
+
+    // ---- Kafka ----
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("kafka.bootstrap-servers")
+            .stringType().defaultValue("localhost:9092").withDescription("Kafka bootstrap servers.");
+    public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("kafka.group-id")
+            .stringType().defaultValue("flowpulse").withDescription("Consumer group of the job's Kafka sources.");
+    public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("kafka.starting-offsets")
+            .stringType().defaultValue("committed-or-earliest")
+            .withDescription("Where sources start without state: committed-or-earliest, earliest or latest.");
+    public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("kafka.bounded")
+            .booleanType().defaultValue(false)
+            .withDescription("Stop at the offsets that are latest when the job starts (demo, backfills).");
+    public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOptions.key("kafka.delivery-guarantee")
+            .stringType().defaultValue("at-least-once")
+            .withDescription("Kafka sink delivery guarantee: none, at-least-once or exactly-once (transactional; needs checkpointing).");
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("kafka.transactional-id-prefix")
+            .stringType().defaultValue("flowpulse").withDescription("Prefix of the sinks' transactional ids (exactly-once).");
+    public static final ConfigOption<Map<String, String>> CLIENT_PROPERTIES = ConfigOptions.key("kafka.client")
+            .mapType().defaultValue(new HashMap<>())
+            .withDescription("Extra Kafka client properties passed to every source and sink, e.g. "
+                    + "security.protocol:SASL_SSL,sasl.mechanism:SCRAM-SHA-512 (or --kafka.client.security.protocol SASL_SSL).");
+
+    // ---- topics ----
+    public static final ConfigOption<String> TOPIC_PACKETS = topic("packets", "PacketEvent input");
+    public static final ConfigOption<String> TOPIC_FLOW_RECORDS = topic("flow-records", "FlowRecord input from exporters");
+    public static final ConfigOption<String> TOPIC_PORT_SAMPLES = topic("port-samples", "PortSample input (interface counters)");
+    public static final ConfigOption<String> TOPIC_MODELS = topic("models", "ModelUpdate input (compacted)");
+    public static final ConfigOption<String> TOPIC_FLOWS = topic("flows", "FlowFeatures output");
+    public static final ConfigOption<String> TOPIC_PORT_POINTS = topic("port-points", "PortPoint output (resampled series)");
+    public static final ConfigOption<String> TOPIC_ANOMALIES = topic("anomalies", "AnomalyScore output");
+    public static final ConfigOption<String> TOPIC_ALERTS = topic("alerts", "Alert output");
+    public static final ConfigOption<String> TOPIC_CLASSIFICATIONS = topic("classifications", "Classification output");
+    public static final ConfigOption<String> TOPIC_DEAD_LETTERS = topic("dead-letters", "DeadLetter output: records that could not be used, with the reason");
+
+    // ---- input hygiene and event time ----
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("input.max-record-bytes")
+            .intType().defaultValue(64 * 1024)
+            .withDescription("Records larger than this go to the dead-letter topic (reason oversized-record).");
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("event-time.out-of-orderness")
+            .durationType().defaultValue(Duration.ofSeconds(5))
+            .withDescription("Bounded out-of-orderness of every input's watermarks.");
+    public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("event-time.idleness")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("A source split without records for this long is marked idle so watermarks advance.");
+
+    // ---- flows ----
+    public static final ConfigOption<Duration> FLOW_IDLE_TIMEOUT = ConfigOptions.key("flows.idle-timeout")
+            .durationType().defaultValue(Duration.ofSeconds(120)).withDescription("A flow without packets for this long ends.");
+    public static final ConfigOption<Duration> FLOW_ACTIVE_TIMEOUT = ConfigOptions.key("flows.active-timeout")
+            .durationType().defaultValue(Duration.ofSeconds(1800)).withDescription("A flow older than this is split.");
+    public static final ConfigOption<Duration> FLOW_ACTIVITY_TIMEOUT = ConfigOptions.key("flows.activity-timeout")
+            .durationType().defaultValue(Duration.ofSeconds(5)).withDescription("Gap that separates active and idle periods inside a flow.");
+    public static final ConfigOption<Integer> FLOW_FIRST_PACKETS = ConfigOptions.key("flows.first-packets")
+            .intType().defaultValue(30).withDescription("Number of first packets whose size, direction and IAT are kept for sequence models.");
+
+    private static ConfigOption<String> topic(String name, String what) {
+        return ConfigOptions.key("topics." + name).stringType().defaultValue(name).withDescription("Topic: " + what + ".");
+    }
+
+    /** Every option, for --help and the README. */
+    public static List<ConfigOption<?>> all() {
+        List<ConfigOption<?>> out = new ArrayList<>();
+        for (java.lang.reflect.Field f : JobOptions.class.getFields()) {
+            if (ConfigOption.class.isAssignableFrom(f.getType())) {
+                try {
+                    out.add((ConfigOption<?>) f.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Parses {@code --key value} pairs (and {@code --key=value}) into a Configuration. Unknown
+     * keys are rejected unless they belong to Flink's own configuration (contain a dot and are
+     * not ours) so a typo in our options fails fast.
+     */
+    public static Configuration fromArgs(String[] args) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("expected --key value, got " + a);
+            }
+            String key = a.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                value = args[++i];
+            } else {
+                value = "true";
+            }
+            map.put(key, value);
+        }
+        for (String key : map.keySet()) {
+            boolean ours = all().stream().anyMatch(o -> o.key().equals(key) || key.startsWith(CLIENT_PROPERTIES.key() + "."));
+            boolean ourPrefix = key.startsWith("kafka.") || key.startsWith("topics.") || key.startsWith("flows.")
+                    || key.startsWith("input.") || key.startsWith("event-time.") || key.startsWith("ports.")
+                    || key.startsWith("detectors.") || key.startsWith("alerts.") || key.startsWith("models.");
+            if (!ours && ourPrefix) {
+                throw new IllegalArgumentException("unknown option --" + key);
+            }
+        }
+        return Configuration.fromMap(map);
+    }
+
+    /** Kafka client properties given with kafka.client (map form or kafka.client.KEY). */
+    public static Properties clientProperties(Configuration conf) {
+        Properties props = new Properties();
+        props.putAll(conf.get(CLIENT_PROPERTIES));
+        String prefix = CLIENT_PROPERTIES.key() + ".";
+        for (Map.Entry<String, String> e : conf.toMap().entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                props.put(e.getKey().substring(prefix.length()), e.getValue());
+            }
+        }
+        return props;
+    }
+
+    public static String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (ConfigOption<?> o : all()) {
+            sb.append(String.format("  --%-32s %s (default: %s)%n", o.key(), o.description(),
+                    o.hasDefaultValue() ? o.defaultValue() : "none"));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,51 @@
+package io.flowpulse.config;
+
+/**
+ * The uid and name of every source, stateful operator and sink of the topology, in one place (as
+ * Flink's allround test program does). A shipped uid never changes: savepoints map state by uid.
+ * Add new operators at the end; never rename or reuse a uid.
+ */
+public enum Operators {
+    PACKETS_SOURCE("packets-source", "Kafka source: packets"),
+    PACKETS_DECODE("packets-decode", "Decode PacketEvent"),
+    PACKETS_WATERMARKS("packets-watermarks", "Event time: packets"),
+    FLOW_AGGREGATOR("flow-aggregator", "FlowFeatureAggregator"),
+    FLOWS_SINK("flows-sink", "Kafka sink: flows"),
+    FLOW_RECORDS_SOURCE("flow-records-source", "Kafka source: flow-records"),
+    FLOW_RECORDS_DECODE("flow-records-decode", "Decode FlowRecord"),
+    FLOW_RECORDS_TO_FEATURES("flow-records-to-features", "FlowRecord to FlowFeatures"),
+    PORT_SAMPLES_SOURCE("port-samples-source", "Kafka source: port-samples"),
+    PORT_SAMPLES_DECODE("port-samples-decode", "Decode PortSample"),
+    PORT_SAMPLES_WATERMARKS("port-samples-watermarks", "Event time: port-samples"),
+    PORT_RESAMPLER("port-resampler", "PortSeriesResampler"),
+    PORT_POINTS_SINK("port-points-sink", "Kafka sink: port-points"),
+    PORT_DETECTOR("port-detector", "PortAnomalyDetector"),
+    ANOMALIES_SINK("anomalies-sink", "Kafka sink: anomalies"),
+    ALERT_TRANSITIONS("alert-transitions", "Anomaly transitions for CEP"),
+    ALERT_CEP("alert-cep", "CEP: alert escalation"),
+    ALERT_DEDUP("alert-dedup", "Alert episodes"),
+    ALERTS_SINK("alerts-sink", "Kafka sink: alerts"),
+    LATE_PACKETS_TO_DEAD_LETTERS("late-packets-dlq", "Late packets to dead letters"),
+    LATE_PORT_SAMPLES_TO_DEAD_LETTERS("late-port-samples-dlq", "Late port samples to dead letters"),
+    DEAD_LETTERS_SINK("dead-letters-sink", "Kafka sink: dead-letters"),
+    MODELS_SOURCE("models-source", "Kafka source: models"),
+    MODELS_DECODE("models-decode", "Decode ModelUpdate"),
+    FLOW_CLASSIFIER("flow-classifier", "FlowClassifier"),
+    CLASSIFICATIONS_SINK("classifications-sink", "Kafka sink: classifications");
+
+    private final String uid;
+    private final String displayName;
+
+    Operators(String uid, String displayName) {
+        this.uid = uid;
+        this.displayName = displayName;
+    }
+
+    public String uid() {
+        return uid;
+    }
+
+    public String displayName() {
+        return displayName;
+    }
+}

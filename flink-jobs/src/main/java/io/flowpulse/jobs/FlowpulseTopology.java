@@ -1,0 +1,147 @@
+package io.flowpulse.jobs;
+
+import io.flowpulse.config.JobOptions;
+import io.flowpulse.config.Operators;
+import io.flowpulse.functions.AvroDecodeFunction;
+import io.flowpulse.functions.FlowFeatureAggregator;
+import io.flowpulse.functions.FlowKeySelector;
+import io.flowpulse.functions.FlowRecordToFeatures;
+import io.flowpulse.functions.RecordValidators;
+import io.flowpulse.functions.SideOutputs;
+import io.flowpulse.ml.features.FlowAggregatorParams;
+import io.flowpulse.records.DeadLetter;
+import io.flowpulse.records.FlowFeatures;
+import io.flowpulse.records.FlowRecord;
+import io.flowpulse.records.PacketEvent;
+import io.flowpulse.records.PortSample;
+import io.flowpulse.records.RawRecord;
+import io.flowpulse.records.codec.AvroCodec;
+import io.flowpulse.records.codec.Codecs;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The flowpulse streaming topology. Sources and sinks are parameters: {@link FlowpulseJob} passes
+ * Kafka, tests pass bounded sources and collecting sinks.
+ *
+ * <pre>
+ * packets ──decode──► watermarks ──keyBy(bidirectional 5-tuple)──► FlowFeatureAggregator ──► flows
+ * flow-records ──decode──► FlowRecordToFeatures ─────────────────────────────────────────────► flows
+ * port-samples ──decode──► watermarks ──keyBy(device|port|dir)──► PortSeriesResampler ──► port-points
+ *   every decode failure, invalid value and late record ─────────────────────────────► dead-letters
+ * </pre>
+ */
+public final class FlowpulseTopology {
+    private FlowpulseTopology() {}
+
+    public static void defineWorkflow(StreamExecutionEnvironment env, FlowpulseSources sources,
+            FlowpulseSinks sinks, Configuration conf) {
+        List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
+        int maxBytes = conf.get(JobOptions.MAX_RECORD_BYTES);
+        Duration outOfOrderness = conf.get(JobOptions.OUT_OF_ORDERNESS);
+        Duration idleness = conf.get(JobOptions.IDLENESS);
+
+        List<DataStream<FlowFeatures>> flows = new ArrayList<>();
+
+        // ---- packets -> flows ----
+        if (sources.packets() != null) {
+            SingleOutputStreamOperator<PacketEvent> packets = decode(env, sources.packets(),
+                    Operators.PACKETS_SOURCE, Operators.PACKETS_DECODE, Codecs.PACKET_EVENT,
+                    RecordValidators::packet, maxBytes, deadLetters);
+            DataStream<PacketEvent> timed = packets
+                    .assignTimestampsAndWatermarks(WatermarkStrategy
+                            .<PacketEvent>forBoundedOutOfOrderness(outOfOrderness)
+                            .withTimestampAssigner((p, t) -> p.getTimestampMicros() / 1000)
+                            .withIdleness(idleness))
+                    .uid(Operators.PACKETS_WATERMARKS.uid()).name(Operators.PACKETS_WATERMARKS.displayName());
+            FlowAggregatorParams params = new FlowAggregatorParams(
+                    conf.get(JobOptions.FLOW_IDLE_TIMEOUT).toNanos() / 1000,
+                    conf.get(JobOptions.FLOW_ACTIVE_TIMEOUT).toNanos() / 1000,
+                    conf.get(JobOptions.FLOW_ACTIVITY_TIMEOUT).toNanos() / 1000,
+                    conf.get(JobOptions.FLOW_FIRST_PACKETS));
+            SingleOutputStreamOperator<FlowFeatures> packetFlows = timed
+                    .keyBy(new FlowKeySelector())
+                    .process(new FlowFeatureAggregator(params))
+                    .uid(Operators.FLOW_AGGREGATOR.uid()).name(Operators.FLOW_AGGREGATOR.displayName());
+            flows.add(packetFlows);
+            deadLetters.add(packetFlows.getSideOutput(SideOutputs.LATE_PACKETS)
+                    .map(p -> late(Codecs.PACKET_EVENT, p, "late-packet: behind the flow watermark"))
+                    .uid(Operators.LATE_PACKETS_TO_DEAD_LETTERS.uid())
+                    .name(Operators.LATE_PACKETS_TO_DEAD_LETTERS.displayName()));
+        }
+
+        // ---- exporter flow records -> flows ----
+        if (sources.flowRecords() != null) {
+            SingleOutputStreamOperator<FlowRecord> records = decode(env, sources.flowRecords(),
+                    Operators.FLOW_RECORDS_SOURCE, Operators.FLOW_RECORDS_DECODE, Codecs.FLOW_RECORD,
+                    r -> r.getEndMicros() < r.getStartMicros() ? "endMicros before startMicros" : null,
+                    maxBytes, deadLetters);
+            flows.add(records.map(new FlowRecordToFeatures())
+                    .uid(Operators.FLOW_RECORDS_TO_FEATURES.uid())
+                    .name(Operators.FLOW_RECORDS_TO_FEATURES.displayName()));
+        }
+
+        if (!flows.isEmpty() && sinks.flows() != null) {
+            union(flows).sinkTo(sinks.flows())
+                    .uid(Operators.FLOWS_SINK.uid()).name(Operators.FLOWS_SINK.displayName());
+        }
+
+        // ---- port samples -> port points ----
+        if (sources.portSamples() != null) {
+            SingleOutputStreamOperator<PortSample> samples = decode(env, sources.portSamples(),
+                    Operators.PORT_SAMPLES_SOURCE, Operators.PORT_SAMPLES_DECODE, Codecs.PORT_SAMPLE,
+                    RecordValidators::portSample, maxBytes, deadLetters);
+            PortPipeline.define(samples, sinks, conf, deadLetters);
+        }
+
+        if (!deadLetters.isEmpty() && sinks.deadLetters() != null) {
+            union(deadLetters).sinkTo(sinks.deadLetters())
+                    .uid(Operators.DEAD_LETTERS_SINK.uid()).name(Operators.DEAD_LETTERS_SINK.displayName());
+        }
+    }
+
+    private static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decode(
+            StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, Operators sourceOp,
+            Operators decodeOp, AvroCodec<T> codec, AvroDecodeFunction.Validator<T> validator,
+            int maxBytes, List<DataStream<DeadLetter>> deadLetters) {
+        SingleOutputStreamOperator<T> decoded = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), sourceOp.displayName())
+                .uid(sourceOp.uid())
+                .process(new AvroDecodeFunction<>(codec, validator, maxBytes))
+                .returns(codec.type())
+                .uid(decodeOp.uid()).name(decodeOp.displayName());
+        deadLetters.add(decoded.getSideOutput(SideOutputs.DEAD_LETTERS));
+        return decoded;
+    }
+
+    static <T extends SpecificRecordBase> DeadLetter late(AvroCodec<T> codec, T record, String reason) {
+        return DeadLetter.newBuilder()
+                .setTopic("late")
+                .setPartition(-1)
+                .setOffset(-1)
+                .setRaw(ByteBuffer.wrap(codec.encode(record)))
+                .setReason(reason)
+                .setFailedMillis(System.currentTimeMillis())
+                .build();
+    }
+
+    @SafeVarargs
+    private static <T> DataStream<T> union(List<DataStream<T>> streams, DataStream<T>... none) {
+        DataStream<T> first = streams.get(0);
+        if (streams.size() == 1) {
+            return first;
+        }
+        @SuppressWarnings("unchecked")
+        DataStream<T>[] rest = streams.subList(1, streams.size()).toArray(new DataStream[0]);
+        return first.union(rest);
+    }
+}
