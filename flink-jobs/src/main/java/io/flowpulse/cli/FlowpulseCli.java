@@ -9,6 +9,8 @@ public final class FlowpulseCli {
     /** Every command, in the order the usage lists them. Add new commands here. */
     static List<Command> commands() {
         return List.of(
+                new DemoCommand(),
+                new JobCommand()
                 // one line per command
         );
     }
@@ -24,7 +26,12 @@ public final class FlowpulseCli {
         }
         for (Command c : commands()) {
             if (c.name().equals(args[0])) {
-                return c.run(Arrays.copyOfRange(args, 1, args.length));
+                try {
+                    return c.run(Arrays.copyOfRange(args, 1, args.length));
+                } catch (CliArgs.UsageException e) {
+                    System.err.println(c.name() + ": " + e.getMessage() + " (see ./flowpulse " + c.name() + " --help)");
+                    return 2;
+                }
             }
         }
         System.err.println("unknown command: " + args[0]);

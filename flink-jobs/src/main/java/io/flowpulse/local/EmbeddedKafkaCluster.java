@@ -56,7 +56,14 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             builder.setConfigProp(e.getKey(), e.getValue());
         }
         KafkaClusterTestKit cluster = builder.build();
-        cluster.format();
+        // the KRaft formatter prints its bootstrap metadata to stdout; keep the terminal clean
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(stdout);
+        }
         cluster.startup();
         cluster.waitForReadyBrokers();
         return new EmbeddedKafkaCluster(cluster, dir);

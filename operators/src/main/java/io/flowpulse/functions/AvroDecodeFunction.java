@@ -53,7 +53,7 @@ public class AvroDecodeFunction<T extends org.apache.avro.specific.SpecificRecor
         try {
             record = codec.decode(raw.value);
         } catch (RecordDecodeException e) {
-            deadLetter(raw, ctx, e.reason(), e.getMessage(), e);
+            deadLetter(raw, ctx, e.reason(), e.detail(), e);
             return;
         }
         String invalid = validator == null ? null : validator.apply(record);

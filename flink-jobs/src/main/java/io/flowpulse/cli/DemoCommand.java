@@ -1,0 +1,300 @@
+package io.flowpulse.cli;
+
+import io.flowpulse.config.JobOptions;
+import io.flowpulse.functions.FlowKeySelector;
+import io.flowpulse.jobs.FlowpulseJob;
+import io.flowpulse.local.EmbeddedKafkaCluster;
+import io.flowpulse.local.LocalFlinkCluster;
+import io.flowpulse.local.TopicReader;
+import io.flowpulse.local.TopicWriter;
+import io.flowpulse.records.Alert;
+import io.flowpulse.records.AnomalyScore;
+import io.flowpulse.records.DeadLetter;
+import io.flowpulse.records.FlowFeatures;
+import io.flowpulse.records.PortPoint;
+import io.flowpulse.records.codec.Codecs;
+import io.flowpulse.sim.SimulatorParams;
+import io.flowpulse.sim.TrafficSimulator;
+import io.flowpulse.sinks.RecordCsvWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * {@code ./flowpulse demo}: starts the embedded broker (or uses --bootstrap-servers) and a local
+ * Flink cluster with its web UI, creates the topics, publishes simulated traffic, runs the
+ * streaming job over it and prints a live summary until everything published is processed.
+ */
+public final class DemoCommand implements Command {
+
+    @Override
+    public String name() {
+        return "demo";
+    }
+
+    @Override
+    public String summary() {
+        return "run the whole job on an embedded broker + local cluster with simulated traffic, show results";
+    }
+
+    static final String HELP = String.join("\n",
+            "usage: ./flowpulse demo [options]",
+            "  --duration D             simulated packet traffic to generate (default 3m; e.g. 90s, 10m)",
+            "  --port-days N            days of simulated port counters (default 14)",
+            "  --seed N                 simulator seed (default 42)",
+            "  --pcap FILE              use a capture instead of simulated packets",
+            "  --bootstrap-servers H:P  use this Kafka instead of the embedded broker",
+            "  --output DIR             where the result files go (default demo-output)",
+            "  --parallelism N          job parallelism (default 2)",
+            "  --state heap|rocksdb     state backend of the local cluster (default heap)",
+            "  --bad-records N          malformed records to publish, to show the dead-letter path (default 3)",
+            "  --keep-running           keep broker and web UI up after the run until Ctrl-C",
+            "");
+
+    @Override
+    public int run(String[] args) throws Exception {
+        CliArgs a;
+        try {
+            a = CliArgs.parse(args, Set.of("duration", "port-days", "seed", "pcap", "bootstrap-servers", "output",
+                    "parallelism", "state", "bad-records"), Set.of("keep-running", "help"));
+        } catch (CliArgs.UsageException e) {
+            System.err.println(e.getMessage() + "\n" + HELP);
+            return 2;
+        }
+        if (a.has("help")) {
+            System.out.print(HELP);
+            return 0;
+        }
+        Duration duration = a.getDuration("duration", Duration.ofMinutes(3));
+        int parallelism = a.getInt("parallelism", 2);
+        Path output = Path.of(a.get("output", "demo-output"));
+        String state = a.get("state", "heap");
+        long started = System.nanoTime();
+
+        EmbeddedKafkaCluster kafka = null;
+        String bootstrap = a.get("bootstrap-servers", null);
+        try {
+            if (bootstrap == null) {
+                say("starting embedded Kafka broker (KRaft, 127.0.0.1) ...");
+                kafka = EmbeddedKafkaCluster.start();
+                bootstrap = kafka.bootstrapServers();
+            }
+            say("Kafka bootstrap servers: " + bootstrap);
+
+            Map<String, String> jobMap = new LinkedHashMap<>();
+            jobMap.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
+            jobMap.put(JobOptions.GROUP_ID.key(), "flowpulse-demo-" + System.currentTimeMillis());
+            jobMap.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
+            jobMap.put(JobOptions.BOUNDED.key(), "true");
+            jobMap.put(JobOptions.IDLENESS.key(), "2 s");
+            Configuration jobConf = Configuration.fromMap(jobMap);
+
+            List<String> topics = new ArrayList<>();
+            for (var o : JobOptions.all()) {
+                if (o.key().startsWith("topics.")) {
+                    @SuppressWarnings("unchecked")
+                    var topicOption = (org.apache.flink.configuration.ConfigOption<String>) o;
+                    topics.add(jobConf.get(topicOption));
+                }
+            }
+            EmbeddedKafkaCluster.createTopics(bootstrap, 2, topics, Set.of(jobConf.get(JobOptions.TOPIC_MODELS)), new Properties());
+            say("topics: " + String.join(", ", topics));
+
+            Map<String, Long> published = publish(a, bootstrap, jobConf, duration);
+
+            Configuration flinkConf = new Configuration();
+            flinkConf.set(StateBackendOptions.STATE_BACKEND, state.equals("rocksdb") ? "rocksdb" : "hashmap");
+            flinkConf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(5));
+            flinkConf.setString("parallelism.default", Integer.toString(parallelism));
+            try (LocalFlinkCluster flink = LocalFlinkCluster.start(flinkConf, Math.max(2, parallelism))) {
+                say("Flink web UI: " + flink.webUrl() + "   (state backend: " + state + ")");
+                StreamExecutionEnvironment env = flink.env(new Configuration());
+                env.setParallelism(parallelism);
+                JobClient job = FlowpulseJob.start(env, jobConf);
+                say("job submitted: " + job.getJobID());
+                LiveSummary summary = new LiveSummary(bootstrap, jobConf, published);
+                summary.followUntilDone(job);
+                summary.writeFiles(output);
+                summary.printFinal(output, flink.webUrl(), jobConf, (System.nanoTime() - started) / 1e9);
+                if (a.has("keep-running")) {
+                    say("keeping broker and web UI up; Ctrl-C to stop");
+                    Thread.currentThread().join();
+                }
+                summary.close();
+            }
+            return 0;
+        } finally {
+            if (kafka != null) {
+                kafka.close();
+            }
+        }
+    }
+
+    private Map<String, Long> publish(CliArgs a, String bootstrap, Configuration jobConf, Duration duration) throws Exception {
+        Map<String, Long> published = new LinkedHashMap<>();
+        String packetsTopic = jobConf.get(JobOptions.TOPIC_PACKETS);
+        String portTopic = jobConf.get(JobOptions.TOPIC_PORT_SAMPLES);
+        try (TopicWriter writer = new TopicWriter(bootstrap)) {
+            SimulatorParams params = new SimulatorParams();
+            params.seed = a.getLong("seed", 42);
+            params.packetDuration = duration;
+            params.portDuration = Duration.ofDays(a.getInt("port-days", 14));
+            TrafficSimulator sim = new TrafficSimulator(params);
+            FlowKeySelector keys = new FlowKeySelector();
+            long[] n = new long[2];
+            if (a.has("pcap")) {
+                throw new CliArgs.UsageException("--pcap is not available yet");
+            } else {
+                say("simulating " + duration + " of packets (seed " + params.seed + ") ...");
+                sim.generatePackets(p -> {
+                    writer.send(packetsTopic, keys.getKey(p), p.getTimestampMicros() / 1000, Codecs.PACKET_EVENT, p);
+                    n[0]++;
+                });
+            }
+            say("simulating " + params.portDuration.toDays() + " days of port counters ...");
+            sim.generatePortSamples(s -> {
+                writer.send(portTopic, s.getDevice() + "|" + s.getPort() + "|" + s.getDirection(),
+                        s.getTimestampMillis(), Codecs.PORT_SAMPLE, s);
+                n[1]++;
+            });
+            int bad = a.getInt("bad-records", 3);
+            for (int i = 0; i < bad; i++) {
+                writer.sendRaw(packetsTopic, "bad-" + i, Instant.now().toEpochMilli(),
+                        ("malformed record #" + i + " (demo)").getBytes());
+            }
+            writer.flush();
+            published.put(packetsTopic, n[0] + bad);
+            published.put(portTopic, n[1]);
+            say(String.format("published %,d packets (+%d malformed) and %,d port samples", n[0], bad, n[1]));
+        }
+        return published;
+    }
+
+    static void say(String s) {
+        System.out.println("flowpulse | " + s);
+    }
+
+    /** Follows the output topics while the job runs; prints a progress line and alerts as they open. */
+    static final class LiveSummary implements AutoCloseable {
+        final TopicReader<FlowFeatures> flows;
+        final TopicReader<PortPoint> points;
+        final TopicReader<AnomalyScore> anomalies;
+        final TopicReader<Alert> alerts;
+        final TopicReader<DeadLetter> deadLetters;
+        final Map<String, Long> published;
+        final Configuration jobConf;
+        final boolean tty = System.console() != null;
+
+        LiveSummary(String bootstrap, Configuration jobConf, Map<String, Long> published) {
+            this.jobConf = jobConf;
+            this.published = published;
+            flows = new TopicReader<>(bootstrap, jobConf.get(JobOptions.TOPIC_FLOWS), Codecs.FLOW_FEATURES);
+            points = new TopicReader<>(bootstrap, jobConf.get(JobOptions.TOPIC_PORT_POINTS), Codecs.PORT_POINT);
+            anomalies = new TopicReader<>(bootstrap, jobConf.get(JobOptions.TOPIC_ANOMALIES), Codecs.ANOMALY_SCORE);
+            alerts = new TopicReader<>(bootstrap, jobConf.get(JobOptions.TOPIC_ALERTS), Codecs.ALERT);
+            deadLetters = new TopicReader<>(bootstrap, jobConf.get(JobOptions.TOPIC_DEAD_LETTERS), Codecs.DEAD_LETTER);
+        }
+
+        void followUntilDone(JobClient job) throws Exception {
+            long start = System.nanoTime();
+            long lastLine = 0;
+            boolean done = false;
+            long drainUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < drainUntil) {
+                pollAll();
+                long now = System.nanoTime();
+                if (!done && job.getJobStatus().get().isGloballyTerminalState()) {
+                    done = true;
+                    drainUntil = now + Duration.ofSeconds(3).toNanos();
+                    job.getJobExecutionResult().get(); // rethrows a job failure
+                }
+                if (now - lastLine > (tty ? 500_000_000L : 5_000_000_000L)) {
+                    String line = progressLine((now - start) / 1e9, done ? "finished" : job.getJobStatus().get().toString());
+                    System.out.print(tty ? "\r" + line : line + "\n");
+                    System.out.flush();
+                    lastLine = now;
+                }
+            }
+            if (tty) {
+                System.out.println();
+            }
+        }
+
+        private void pollAll() {
+            flows.poll(Duration.ofMillis(50));
+            points.poll(Duration.ofMillis(20));
+            anomalies.poll(Duration.ofMillis(20));
+            deadLetters.poll(Duration.ofMillis(20));
+            for (Alert al : alerts.poll(Duration.ofMillis(20))) {
+                String line = String.format("ALERT %-9s %-8s %s|%s|%s buckets %s..%s count %d peak score %.1f (id %s)",
+                        al.getState(), al.getSeverity(), al.getDevice(), al.getPort(), al.getDirection(),
+                        Instant.ofEpochMilli(al.getFirstBucketMillis()), Instant.ofEpochMilli(al.getLastBucketMillis()),
+                        al.getCount(), al.getPeakScore(), al.getAlertId());
+                System.out.println((tty ? "\r" : "") + "flowpulse | " + line);
+            }
+        }
+
+        String progressLine(double secs, String status) {
+            long in = published.values().stream().mapToLong(Long::longValue).sum();
+            return String.format("flowpulse | [%5.1fs %s] in: %,d records | out: flows %,d  port-points %,d  anomalies %,d (%d flagged)  alerts %,d  dead-letters %,d",
+                    secs, status, in, flows.records().size(), points.records().size(), anomalies.records().size(),
+                    anomalies.records().stream().filter(AnomalyScore::getAnomalous).count(),
+                    alerts.records().size(), deadLetters.records().size());
+        }
+
+        void writeFiles(Path dir) throws Exception {
+            RecordCsvWriter.write(dir.resolve("flows.csv"), flows.records());
+            RecordCsvWriter.write(dir.resolve("port-points.csv"), points.records());
+            RecordCsvWriter.write(dir.resolve("anomalies.csv"), anomalies.records());
+            RecordCsvWriter.write(dir.resolve("alerts.csv"), alerts.records());
+            RecordCsvWriter.write(dir.resolve("dead-letters.csv"), deadLetters.records());
+        }
+
+        void printFinal(Path dir, String webUrl, Configuration conf, double seconds) {
+            System.out.println();
+            say(String.format("done in %.1f s", seconds));
+            say("records in, per topic:");
+            published.forEach((t, n) -> say(String.format("  %-16s %,d", t, n)));
+            say("records out, per topic:");
+            say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_FLOWS), flows.records().size()));
+            say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_PORT_POINTS), points.records().size()));
+            say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_ANOMALIES), anomalies.records().size()));
+            say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_ALERTS), alerts.records().size()));
+            say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_DEAD_LETTERS), deadLetters.records().size()));
+            if (!flows.records().isEmpty()) {
+                FlowFeatures f = flows.records().get(0);
+                say("example flow: " + FlowKeySelector.canonicalKey(f.getKey()) + " " + f.getTermination()
+                        + " packets=" + f.getFeatures().get("bidirectional_packets")
+                        + " bytes=" + f.getFeatures().get("bidirectional_bytes")
+                        + " (" + f.getFeatures().size() + " features)");
+            }
+            if (!deadLetters.records().isEmpty()) {
+                say("example dead letter: " + deadLetters.records().get(0).getReason());
+            }
+            say("where to look:");
+            say("  result files:  " + dir.toAbsolutePath() + "/{flows,port-points,anomalies,alerts,dead-letters}.csv");
+            say("  Flink web UI:  " + webUrl + " (up while the demo runs; --keep-running keeps it)");
+            say("  job log:       " + System.getProperty("java.io.tmpdir") + "/flowpulse.log");
+        }
+
+        @Override
+        public void close() {
+            flows.close();
+            points.close();
+            anomalies.close();
+            alerts.close();
+            deadLetters.close();
+        }
+    }
+}
