@@ -142,10 +142,15 @@ public final class JobOptions {
         return props;
     }
 
+    /** The option's description as plain text. */
+    public static String descriptionText(ConfigOption<?> o) {
+        return new org.apache.flink.configuration.description.HtmlFormatter().format(o.description());
+    }
+
     public static String describe() {
         StringBuilder sb = new StringBuilder();
         for (ConfigOption<?> o : all()) {
-            sb.append(String.format("  --%-32s %s (default: %s)%n", o.key(), o.description(),
+            sb.append(String.format("  --%-32s %s (default: %s)%n", o.key(), descriptionText(o),
                     o.hasDefaultValue() ? o.defaultValue() : "none"));
         }
         return sb.toString();

@@ -32,7 +32,7 @@ class JobOptionsTest {
     @Test
     void everyOptionHasADescription() {
         for (var o : JobOptions.all()) {
-            assertEquals(true, o.description().toString().length() > 10, o.key());
+            assertEquals(true, JobOptions.descriptionText(o).length() > 10, o.key());
         }
     }
 }
