@@ -113,6 +113,37 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                     }
                 }
             }
+            awaitLeaders(admin, topics);
+        }
+    }
+
+    /**
+     * Polls (with a deadline) until every partition of the topics has a leader: producing to a
+     * partition whose leadership has not propagated yet gets NOT_LEADER_OR_FOLLOWER, and the
+     * retries of an idempotent producer can then end in OUT_OF_ORDER_SEQUENCE_NUMBER.
+     */
+    private static void awaitLeaders(Admin admin, Collection<String> topics) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            boolean ready = true;
+            try {
+                for (var d : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+                    for (var p : d.partitions()) {
+                        if (p.leader() == null || p.leader().isEmpty()) {
+                            ready = false;
+                        }
+                    }
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                ready = false; // e.g. UnknownTopicOrPartition while metadata propagates
+            }
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics have no leader after 60 s: " + topics);
+            }
+            TimeUnit.MILLISECONDS.sleep(50); // poll interval of a deadline-bounded wait
         }
     }
 

@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class TopicWriter implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private long sent;
+    private final java.util.concurrent.atomic.AtomicReference<Exception> firstError = new java.util.concurrent.atomic.AtomicReference<>();
 
     public TopicWriter(String bootstrap, Properties clientProps) {
         Properties p = new Properties();
@@ -37,7 +38,7 @@ public final class TopicWriter implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, null, timestampMillis,
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), value), (md, e) -> {
                     if (e != null) {
-                        throw new IllegalStateException("send to " + topic + " failed", e);
+                        firstError.compareAndSet(null, e);
                     }
                 });
         sent++;
@@ -47,8 +48,13 @@ public final class TopicWriter implements AutoCloseable {
         return sent;
     }
 
+    /** Waits until everything sent is acknowledged; throws if any record could not be delivered. */
     public void flush() {
         producer.flush();
+        Exception e = firstError.get();
+        if (e != null) {
+            throw new IllegalStateException("records could not be delivered to Kafka", e);
+        }
     }
 
     @Override
