@@ -23,6 +23,10 @@ public final class TopicWriter implements AutoCloseable {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // One batch in flight per partition: a fresh topic answers the first batches with
+        // NOT_LEADER_OR_FOLLOWER, and with several batches in flight the idempotent producer's
+        // retries could end in OUT_OF_ORDER_SEQUENCE_NUMBER (seen on the embedded broker).
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
