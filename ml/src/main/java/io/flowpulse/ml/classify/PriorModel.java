@@ -1,0 +1,108 @@
+package io.flowpulse.ml.classify;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The simplest classifier: class priors, optionally split on one feature threshold (a decision
+ * stump). A baseline and a test double that goes through the same encode/decode and serving path
+ * as real models.
+ */
+public final class PriorModel implements ClassifierModel {
+    public static final String FORMAT = "flowpulse-stump-v1";
+
+    private final FeatureSchema schema;
+    private final List<String> labels;
+    private final int feature;
+    private final double threshold;
+    private final double[] below;
+    private final double[] above;
+
+    public PriorModel(FeatureSchema schema, List<String> labels, int feature, double threshold, double[] below, double[] above) {
+        if (below.length != labels.size() || above.length != labels.size()) {
+            throw new IllegalArgumentException("one probability per label");
+        }
+        this.schema = schema;
+        this.labels = List.copyOf(labels);
+        this.feature = feature;
+        this.threshold = threshold;
+        this.below = below.clone();
+        this.above = above.clone();
+    }
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public FeatureSchema featureSchema() {
+        return schema;
+    }
+
+    @Override
+    public List<String> labels() {
+        return labels;
+    }
+
+    @Override
+    public void predictProba(double[] x, double[] out) {
+        double[] p = x[feature] <= threshold ? below : above;
+        System.arraycopy(p, 0, out, 0, p.length);
+    }
+
+    @Override
+    public byte[] encode() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            schema.write(out);
+            out.writeInt(labels.size());
+            for (String l : labels) {
+                out.writeUTF(l);
+            }
+            out.writeInt(feature);
+            out.writeDouble(threshold);
+            for (int i = 0; i < labels.size(); i++) {
+                out.writeDouble(below[i]);
+                out.writeDouble(above[i]);
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static PriorModel decode(byte[] payload) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+        FeatureSchema schema = FeatureSchema.read(in);
+        int n = in.readInt();
+        if (n <= 0 || n > 10_000) {
+            throw new IOException("bad label count " + n);
+        }
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            labels.add(in.readUTF());
+        }
+        int feature = in.readInt();
+        if (feature < 0 || feature >= schema.size()) {
+            throw new IOException("feature index out of range");
+        }
+        double threshold = in.readDouble();
+        double[] below = new double[n];
+        double[] above = new double[n];
+        for (int i = 0; i < n; i++) {
+            below[i] = in.readDouble();
+            above[i] = in.readDouble();
+        }
+        if (in.available() > 0) {
+            throw new IOException("trailing bytes");
+        }
+        return new PriorModel(schema, labels, feature, threshold, below, above);
+    }
+}
