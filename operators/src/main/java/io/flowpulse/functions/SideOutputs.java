@@ -14,5 +14,10 @@ public final class SideOutputs {
     /** Port samples that arrived after their bucket's allowed lateness. */
     public static final OutputTag<PortSample> LATE_PORT_SAMPLES = new OutputTag<>("late-port-samples") {};
 
+    /** What the classifier did with each model update (accepted / rejected with the reason). */
+    public static final OutputTag<io.flowpulse.records.ModelEvent> MODEL_EVENTS = new OutputTag<>("model-events") {};
+    /** Flows that arrived before any model while the bounded buffer was full: routed, not dropped. */
+    public static final OutputTag<io.flowpulse.records.FlowFeatures> UNSCORED_FLOWS = new OutputTag<>("unscored-flows") {};
+
     private SideOutputs() {}
 }

@@ -66,7 +66,10 @@ class SchemaRoundTripTest {
                         .setVersion(2).setCreatedMillis(7).setFormat("test")
                         .setPayload(ByteBuffer.wrap(new byte[] {1, 2, 3})).build(),
                 DeadLetter.newBuilder().setTopic("packets").setPartition(0).setOffset(9)
-                        .setReason("malformed-avro-body").setFailedMillis(8).build());
+                        .setReason("malformed-avro-body").setFailedMillis(8).build(),
+                ModelEvent.newBuilder().setModelId("doh").setVersion(3).setKind(ModelKind.FLOW_CLASSIFIER)
+                        .setOutcome(ModelOutcome.REJECTED).setReason("bad signature").setServingVersion(2)
+                        .setAtMillis(9).build());
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -136,7 +136,7 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
         String version = file.substring(file.indexOf(".v") + 1, file.length() - ".avsc".length());
         Schema.Parser parser = new Schema.Parser();
         try {
-            for (String shared : new String[] {"FlowKey", "Direction"}) {
+            for (String shared : new String[] {"FlowKey", "Direction", "ModelUpdate"}) {
                 String sharedFile = shared + "." + version + ".avsc";
                 if (!file.equals(sharedFile)) {
                     try (InputStream in = resource("avro/history/" + sharedFile)) {

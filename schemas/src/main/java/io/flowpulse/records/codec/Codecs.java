@@ -29,10 +29,11 @@ public final class Codecs {
     public static final AvroCodec<Annotation> ANNOTATION = AvroCodec.of(Annotation.class);
     public static final AvroCodec<ModelUpdate> MODEL_UPDATE = AvroCodec.of(ModelUpdate.class);
     public static final AvroCodec<DeadLetter> DEAD_LETTER = AvroCodec.of(DeadLetter.class);
+    public static final AvroCodec<io.flowpulse.records.ModelEvent> MODEL_EVENT = AvroCodec.of(io.flowpulse.records.ModelEvent.class);
 
     public static final List<AvroCodec<?>> ALL =
             List.of(PACKET_EVENT, FLOW_RECORD, FLOW_FEATURES, PORT_SAMPLE, PORT_POINT, CLASSIFICATION,
-                    ANOMALY_SCORE, ALERT, ANNOTATION_REQUEST, ANNOTATION, MODEL_UPDATE, DEAD_LETTER);
+                    ANOMALY_SCORE, ALERT, ANNOTATION_REQUEST, ANNOTATION, MODEL_UPDATE, DEAD_LETTER, MODEL_EVENT);
 
     private Codecs() {}
 }
