@@ -98,6 +98,11 @@ public final class DemoCommand implements Command {
             jobMap.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
             jobMap.put(JobOptions.BOUNDED.key(), "true");
             jobMap.put(JobOptions.IDLENESS.key(), "2 s");
+            // the demo's model signing key (a real deployment mounts a secret file)
+            Path keyFile = java.nio.file.Files.createTempFile("flowpulse-demo-model", ".key");
+            keyFile.toFile().deleteOnExit();
+            java.nio.file.Files.write(keyFile, DEMO_MODEL_KEY);
+            jobMap.put(JobOptions.MODELS_SIGNING_KEY_FILE.key(), keyFile.toString());
             Configuration jobConf = Configuration.fromMap(jobMap);
 
             List<String> topics = new ArrayList<>();
@@ -168,6 +173,9 @@ public final class DemoCommand implements Command {
                         s.getTimestampMillis(), Codecs.PORT_SAMPLE, s);
                 n[1]++;
             });
+            io.flowpulse.records.ModelUpdate model = demoModel();
+            writer.send(jobConf.get(JobOptions.TOPIC_MODELS), model.getModelId(), model.getCreatedMillis(), Codecs.MODEL_UPDATE, model);
+            published.put(jobConf.get(JobOptions.TOPIC_MODELS), 1L);
             int bad = a.getInt("bad-records", 3);
             for (int i = 0; i < bad; i++) {
                 writer.sendRaw(packetsTopic, "bad-" + i, Instant.now().toEpochMilli(),
@@ -181,6 +189,24 @@ public final class DemoCommand implements Command {
         return published;
     }
 
+    static final byte[] DEMO_MODEL_KEY = "flowpulse-demo-model-signing-key".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /** The demo's starting classifier: a signed baseline stump (short vs long flows). */
+    static io.flowpulse.records.ModelUpdate demoModel() {
+        io.flowpulse.ml.classify.PriorModel m = new io.flowpulse.ml.classify.PriorModel(
+                new io.flowpulse.ml.classify.FeatureSchema(List.of("bidirectional_packets"), 1),
+                List.of("short", "long"), 0, 8.0, new double[] {0.8, 0.2}, new double[] {0.25, 0.75});
+        byte[] payload = m.encode();
+        long version = 1;
+        return io.flowpulse.records.ModelUpdate.newBuilder()
+                .setModelId("flow-size-baseline").setKind(io.flowpulse.records.ModelKind.FLOW_CLASSIFIER)
+                .setVersion(version).setCreatedMillis(System.currentTimeMillis())
+                .setMetrics(Map.of()).setFormat(m.format()).setPayload(java.nio.ByteBuffer.wrap(payload))
+                .setSignature(java.nio.ByteBuffer.wrap(new io.flowpulse.ml.classify.ModelSigner(DEMO_MODEL_KEY)
+                        .sign("flow-size-baseline", "FLOW_CLASSIFIER", version, m.format(), payload)))
+                .build();
+    }
+
     static void say(String s) {
         System.out.println("flowpulse | " + s);
     }
@@ -192,6 +218,8 @@ public final class DemoCommand implements Command {
         final TopicReader<AnomalyScore> anomalies;
         final TopicReader<Alert> alerts;
         final TopicReader<DeadLetter> deadLetters;
+        final TopicReader<io.flowpulse.records.Classification> classifications;
+        final TopicReader<io.flowpulse.records.ModelEvent> modelEvents;
         final Map<String, Long> published;
         final Configuration jobConf;
         final boolean tty = System.console() != null;
@@ -204,6 +232,8 @@ public final class DemoCommand implements Command {
             anomalies = new TopicReader<>(bootstrap, jobConf.get(JobOptions.TOPIC_ANOMALIES), Codecs.ANOMALY_SCORE);
             alerts = new TopicReader<>(bootstrap, jobConf.get(JobOptions.TOPIC_ALERTS), Codecs.ALERT);
             deadLetters = new TopicReader<>(bootstrap, jobConf.get(JobOptions.TOPIC_DEAD_LETTERS), Codecs.DEAD_LETTER);
+            classifications = new TopicReader<>(bootstrap, jobConf.get(JobOptions.TOPIC_CLASSIFICATIONS), Codecs.CLASSIFICATION);
+            modelEvents = new TopicReader<>(bootstrap, jobConf.get(JobOptions.TOPIC_MODEL_EVENTS), Codecs.MODEL_EVENT);
         }
 
         void followUntilDone(JobClient job) throws Exception {
@@ -236,6 +266,11 @@ public final class DemoCommand implements Command {
             points.poll(Duration.ofMillis(20));
             anomalies.poll(Duration.ofMillis(20));
             deadLetters.poll(Duration.ofMillis(20));
+            classifications.poll(Duration.ofMillis(20));
+            for (io.flowpulse.records.ModelEvent e : modelEvents.poll(Duration.ofMillis(20))) {
+                System.out.println((tty ? "\r" : "") + "flowpulse | MODEL " + e.getOutcome() + " " + e.getModelId()
+                        + " v" + e.getVersion() + ": " + e.getReason());
+            }
             for (Alert al : alerts.poll(Duration.ofMillis(20))) {
                 String line = String.format("ALERT %-9s %-8s %s|%s|%s buckets %s..%s count %d peak score %.1f (id %s)",
                         al.getState(), al.getSeverity(), al.getDevice(), al.getPort(), al.getDirection(),
@@ -247,8 +282,8 @@ public final class DemoCommand implements Command {
 
         String progressLine(double secs, String status) {
             long in = published.values().stream().mapToLong(Long::longValue).sum();
-            return String.format("flowpulse | [%5.1fs %s] in: %,d records | out: flows %,d  port-points %,d  anomalies %,d (%d flagged)  alerts %,d  dead-letters %,d",
-                    secs, status, in, flows.records().size(), points.records().size(), anomalies.records().size(),
+            return String.format("flowpulse | [%5.1fs %s] in: %,d records | out: flows %,d  classifications %,d  port-points %,d  anomalies %,d (%d flagged)  alerts %,d  dead-letters %,d",
+                    secs, status, in, flows.records().size(), classifications.records().size(), points.records().size(), anomalies.records().size(),
                     anomalies.records().stream().filter(AnomalyScore::getAnomalous).count(),
                     alerts.records().size(), deadLetters.records().size());
         }
@@ -259,6 +294,8 @@ public final class DemoCommand implements Command {
             RecordCsvWriter.write(dir.resolve("anomalies.csv"), anomalies.records());
             RecordCsvWriter.write(dir.resolve("alerts.csv"), alerts.records());
             RecordCsvWriter.write(dir.resolve("dead-letters.csv"), deadLetters.records());
+            RecordCsvWriter.write(dir.resolve("classifications.csv"), classifications.records());
+            RecordCsvWriter.write(dir.resolve("model-events.csv"), modelEvents.records());
         }
 
         void printFinal(Path dir, String webUrl, Configuration conf, double seconds) {
@@ -268,6 +305,8 @@ public final class DemoCommand implements Command {
             published.forEach((t, n) -> say(String.format("  %-16s %,d", t, n)));
             say("records out, per topic:");
             say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_FLOWS), flows.records().size()));
+            say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_CLASSIFICATIONS), classifications.records().size()));
+            say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_MODEL_EVENTS), modelEvents.records().size()));
             say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_PORT_POINTS), points.records().size()));
             say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_ANOMALIES), anomalies.records().size()));
             say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_ALERTS), alerts.records().size()));
@@ -283,7 +322,7 @@ public final class DemoCommand implements Command {
                 say("example dead letter: " + deadLetters.records().get(0).getReason());
             }
             say("where to look:");
-            say("  result files:  " + dir.toAbsolutePath() + "/{flows,port-points,anomalies,alerts,dead-letters}.csv");
+            say("  result files:  " + dir.toAbsolutePath() + "/{flows,classifications,model-events,port-points,anomalies,alerts,dead-letters}.csv");
             say("  Flink web UI:  " + webUrl + " (up while the demo runs; --keep-running keeps it)");
             say("  job log:       " + System.getProperty("java.io.tmpdir") + "/flowpulse.log");
         }
@@ -295,6 +334,8 @@ public final class DemoCommand implements Command {
             anomalies.close();
             alerts.close();
             deadLetters.close();
+            classifications.close();
+            modelEvents.close();
         }
     }
 }

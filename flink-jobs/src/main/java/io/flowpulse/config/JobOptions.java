@@ -50,6 +50,8 @@ public final class JobOptions {
     public static final ConfigOption<String> TOPIC_ANOMALIES = topic("anomalies", "AnomalyScore output");
     public static final ConfigOption<String> TOPIC_ALERTS = topic("alerts", "Alert output");
     public static final ConfigOption<String> TOPIC_CLASSIFICATIONS = topic("classifications", "Classification output");
+    public static final ConfigOption<String> TOPIC_MODEL_EVENTS = topic("model-events", "ModelEvent output: accepted and rejected model updates with the reason");
+    public static final ConfigOption<String> TOPIC_UNSCORED_FLOWS = topic("unscored-flows", "FlowFeatures that arrived before any model when the buffer was full");
     public static final ConfigOption<String> TOPIC_DEAD_LETTERS = topic("dead-letters", "DeadLetter output: records that could not be used, with the reason");
 
     // ---- input hygiene and event time ----
@@ -72,6 +74,15 @@ public final class JobOptions {
             .durationType().defaultValue(Duration.ofSeconds(5)).withDescription("Gap that separates active and idle periods inside a flow.");
     public static final ConfigOption<Integer> FLOW_FIRST_PACKETS = ConfigOptions.key("flows.first-packets")
             .intType().defaultValue(30).withDescription("Number of first packets whose size, direction and IAT are kept for sequence models.");
+
+    // ---- models ----
+    public static final ConfigOption<String> MODELS_SIGNING_KEY_FILE = ConfigOptions.key("models.signing-key-file")
+            .stringType().noDefaultValue()
+            .withDescription("File holding the HMAC-SHA256 key that model updates must be signed with "
+                    + "(else the environment variable FLOWPULSE_MODEL_KEY). Without a key every model update is rejected.");
+    public static final ConfigOption<Integer> MODELS_BUFFER_CAPACITY = ConfigOptions.key("models.buffer-capacity")
+            .intType().defaultValue(10_000)
+            .withDescription("Flows kept (per parallel instance) until the first model arrives; more go to the unscored-flows topic.");
 
     private static ConfigOption<String> topic(String name, String what) {
         return ConfigOptions.key("topics." + name).stringType().defaultValue(name).withDescription("Topic: " + what + ".");
@@ -145,6 +156,20 @@ public final class JobOptions {
     /** The option's description as plain text. */
     public static String descriptionText(ConfigOption<?> o) {
         return new org.apache.flink.configuration.description.HtmlFormatter().format(o.description());
+    }
+
+    /** The model signing key from models.signing-key-file or FLOWPULSE_MODEL_KEY; null if neither is set. */
+    public static byte[] modelSigningKey(Configuration conf) {
+        try {
+            if (conf.getOptional(MODELS_SIGNING_KEY_FILE).isPresent()) {
+                return java.nio.file.Files.readString(java.nio.file.Path.of(conf.get(MODELS_SIGNING_KEY_FILE))).trim()
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + MODELS_SIGNING_KEY_FILE.key() + ": " + e.getMessage(), e);
+        }
+        String env = System.getenv("FLOWPULSE_MODEL_KEY");
+        return env == null || env.isBlank() ? null : env.trim().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public static String describe() {

@@ -31,7 +31,9 @@ public enum Operators {
     MODELS_SOURCE("models-source", "Kafka source: models"),
     MODELS_DECODE("models-decode", "Decode ModelUpdate"),
     FLOW_CLASSIFIER("flow-classifier", "FlowClassifier"),
-    CLASSIFICATIONS_SINK("classifications-sink", "Kafka sink: classifications");
+    CLASSIFICATIONS_SINK("classifications-sink", "Kafka sink: classifications"),
+    MODEL_EVENTS_SINK("model-events-sink", "Kafka sink: model-events"),
+    UNSCORED_FLOWS_SINK("unscored-flows-sink", "Kafka sink: unscored-flows");
 
     private final String uid;
     private final String displayName;

@@ -37,7 +37,8 @@ public final class FlowpulseJob {
         return new FlowpulseSources(
                 KafkaSources.raw(conf, JobOptions.TOPIC_PACKETS),
                 KafkaSources.raw(conf, JobOptions.TOPIC_FLOW_RECORDS),
-                KafkaSources.raw(conf, JobOptions.TOPIC_PORT_SAMPLES));
+                KafkaSources.raw(conf, JobOptions.TOPIC_PORT_SAMPLES),
+                KafkaSources.raw(conf, JobOptions.TOPIC_MODELS));
     }
 
     public static FlowpulseSinks kafkaSinks(Configuration conf) {
@@ -48,6 +49,9 @@ public final class FlowpulseJob {
                 KafkaSinks.avro(conf, JobOptions.TOPIC_ANOMALIES, Codecs.ANOMALY_SCORE,
                         a -> a.getDevice() + "|" + a.getPort() + "|" + a.getDirection()),
                 KafkaSinks.avro(conf, JobOptions.TOPIC_ALERTS, Codecs.ALERT, a -> a.getAlertId()),
-                KafkaSinks.avro(conf, JobOptions.TOPIC_DEAD_LETTERS, Codecs.DEAD_LETTER, d -> d.getTopic()));
+                KafkaSinks.avro(conf, JobOptions.TOPIC_DEAD_LETTERS, Codecs.DEAD_LETTER, d -> d.getTopic()),
+                KafkaSinks.avro(conf, JobOptions.TOPIC_CLASSIFICATIONS, Codecs.CLASSIFICATION, c -> FlowKeySelector.canonicalKey(c.getKey())),
+                KafkaSinks.avro(conf, JobOptions.TOPIC_MODEL_EVENTS, Codecs.MODEL_EVENT, e -> e.getModelId()),
+                KafkaSinks.avro(conf, JobOptions.TOPIC_UNSCORED_FLOWS, Codecs.FLOW_FEATURES, f -> FlowKeySelector.canonicalKey(f.getKey())));
     }
 }

@@ -2,6 +2,8 @@ package io.flowpulse.jobs;
 
 import io.flowpulse.records.Alert;
 import io.flowpulse.records.AnomalyScore;
+import io.flowpulse.records.Classification;
+import io.flowpulse.records.ModelEvent;
 import io.flowpulse.records.DeadLetter;
 import io.flowpulse.records.FlowFeatures;
 import io.flowpulse.records.PortPoint;
@@ -13,4 +15,7 @@ public record FlowpulseSinks(
         Sink<PortPoint> portPoints,
         Sink<AnomalyScore> anomalies,
         Sink<Alert> alerts,
-        Sink<DeadLetter> deadLetters) {}
+        Sink<DeadLetter> deadLetters,
+        Sink<Classification> classifications,
+        Sink<ModelEvent> modelEvents,
+        Sink<FlowFeatures> unscoredFlows) {}

@@ -10,4 +10,5 @@ import org.apache.flink.api.connector.source.Source;
 public record FlowpulseSources(
         Source<RawRecord, ?, ?> packets,
         Source<RawRecord, ?, ?> flowRecords,
-        Source<RawRecord, ?, ?> portSamples) {}
+        Source<RawRecord, ?, ?> portSamples,
+        Source<RawRecord, ?, ?> models) {}

@@ -3,6 +3,11 @@ package io.flowpulse.jobs;
 import io.flowpulse.config.JobOptions;
 import io.flowpulse.config.Operators;
 import io.flowpulse.functions.AvroDecodeFunction;
+import io.flowpulse.functions.BroadcastStates;
+import io.flowpulse.functions.FlowClassifierFunction;
+import io.flowpulse.functions.ModelUpdateValidator;
+import io.flowpulse.records.Classification;
+import io.flowpulse.records.ModelUpdate;
 import io.flowpulse.functions.FlowFeatureAggregator;
 import io.flowpulse.functions.FlowKeySelector;
 import io.flowpulse.functions.FlowRecordToFeatures;
@@ -36,6 +41,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  * packets ──decode──► watermarks ──keyBy(bidirectional 5-tuple)──► FlowFeatureAggregator ──► flows
  * flow-records ──decode──► FlowRecordToFeatures ─────────────────────────────────────────────► flows
+ * flows ──connect(models broadcast)──► FlowClassifierFunction ──► classifications, model-events, unscored-flows
  * port-samples ──decode──► watermarks ──keyBy(device|port|dir)──► PortSeriesResampler ──► port-points
  *   every decode failure, invalid value and late record ─────────────────────────────► dead-letters
  * </pre>
@@ -95,6 +101,30 @@ public final class FlowpulseTopology {
                     .uid(Operators.FLOWS_SINK.uid()).name(Operators.FLOWS_SINK.displayName());
         }
 
+        // ---- models (broadcast) -> flow classifier ----
+        if (!flows.isEmpty() && sources.models() != null) {
+            SingleOutputStreamOperator<ModelUpdate> models = decode(env, sources.models(),
+                    Operators.MODELS_SOURCE, Operators.MODELS_DECODE, Codecs.MODEL_UPDATE, null, maxBytes * 64, deadLetters);
+            SingleOutputStreamOperator<Classification> classified = union(flows)
+                    .connect(models.broadcast(BroadcastStates.MODELS))
+                    .process(new FlowClassifierFunction(
+                            new ModelUpdateValidator(JobOptions.modelSigningKey(conf), classifierFeatures()),
+                            conf.get(JobOptions.MODELS_BUFFER_CAPACITY)))
+                    .uid(Operators.FLOW_CLASSIFIER.uid()).name(Operators.FLOW_CLASSIFIER.displayName());
+            if (sinks.classifications() != null) {
+                classified.sinkTo(sinks.classifications())
+                        .uid(Operators.CLASSIFICATIONS_SINK.uid()).name(Operators.CLASSIFICATIONS_SINK.displayName());
+            }
+            if (sinks.modelEvents() != null) {
+                classified.getSideOutput(SideOutputs.MODEL_EVENTS).sinkTo(sinks.modelEvents())
+                        .uid(Operators.MODEL_EVENTS_SINK.uid()).name(Operators.MODEL_EVENTS_SINK.displayName());
+            }
+            if (sinks.unscoredFlows() != null) {
+                classified.getSideOutput(SideOutputs.UNSCORED_FLOWS).sinkTo(sinks.unscoredFlows())
+                        .uid(Operators.UNSCORED_FLOWS_SINK.uid()).name(Operators.UNSCORED_FLOWS_SINK.displayName());
+            }
+        }
+
         // ---- port samples -> port points ----
         if (sources.portSamples() != null) {
             SingleOutputStreamOperator<PortSample> samples = decode(env, sources.portSamples(),
@@ -121,6 +151,11 @@ public final class FlowpulseTopology {
                 .uid(decodeOp.uid()).name(decodeOp.displayName());
         deadLetters.add(decoded.getSideOutput(SideOutputs.DEAD_LETTERS));
         return decoded;
+    }
+
+    /** Feature names a classifier model may ask for; empty = not checked (set when the feature list is fixed). */
+    static java.util.Set<String> classifierFeatures() {
+        return java.util.Set.of();
     }
 
     static <T extends SpecificRecordBase> DeadLetter late(AvroCodec<T> codec, T record, String reason) {

@@ -32,7 +32,7 @@ class DemoCommandITCase {
         String printed = buffer.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, printed);
         assertTrue(printed.contains("Flink web UI: http://127.0.0.1:"), printed);
-        for (String file : new String[] {"flows.csv", "dead-letters.csv"}) {
+        for (String file : new String[] {"flows.csv", "dead-letters.csv", "classifications.csv", "model-events.csv"}) {
             assertTrue(Files.readAllLines(out.resolve(file)).size() > 1, file + " is empty");
         }
         assertTrue(printed.matches("(?s).*flows\\s+[1-9][0-9,]*\\n.*"), "flows counted: " + printed);

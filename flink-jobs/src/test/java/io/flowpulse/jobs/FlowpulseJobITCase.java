@@ -48,6 +48,11 @@ class FlowpulseJobITCase {
 
     static EmbeddedKafkaCluster kafka;
 
+    static java.util.List<String> topics(Configuration conf) {
+        return conf.toMap().entrySet().stream().filter(e -> e.getKey().startsWith("topics."))
+                .map(Map.Entry::getValue).collect(Collectors.toList());
+    }
+
     @BeforeAll
     static void startKafka() throws Exception {
         kafka = EmbeddedKafkaCluster.start();
@@ -66,10 +71,10 @@ class FlowpulseJobITCase {
         m.put(JobOptions.GROUP_ID.key(), prefix + "-job");
         m.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
         m.put(JobOptions.IDLENESS.key(), "1 s");
-        for (var o : List.of(JobOptions.TOPIC_PACKETS, JobOptions.TOPIC_FLOW_RECORDS, JobOptions.TOPIC_PORT_SAMPLES,
-                JobOptions.TOPIC_FLOWS, JobOptions.TOPIC_PORT_POINTS, JobOptions.TOPIC_ANOMALIES,
-                JobOptions.TOPIC_ALERTS, JobOptions.TOPIC_DEAD_LETTERS)) {
-            m.put(o.key(), prefix + "-" + o.defaultValue());
+        for (var o : JobOptions.all()) {
+            if (o.key().startsWith("topics.")) {
+                m.put(o.key(), prefix + "-" + o.defaultValue());
+            }
         }
         return Configuration.fromMap(m);
     }

@@ -32,9 +32,10 @@ class OperatorUidTest {
     void everyOperatorHasAStableUidFromTheOperatorsEnum() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DataGeneratorSource<RawRecord> none = new DataGeneratorSource<>(i -> new RawRecord(), 0, TypeInformation.of(RawRecord.class));
-        FlowpulseTopology.defineWorkflow(env, new FlowpulseSources(none, none, none),
+        FlowpulseTopology.defineWorkflow(env, new FlowpulseSources(none, none, none, none),
                 new FlowpulseSinks(new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(),
-                        new DiscardingSink<>(), new DiscardingSink<>()),
+                        new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(),
+                        new DiscardingSink<>()),
                 new Configuration());
         StreamGraph graph = env.getStreamGraph();
         Set<String> known = Arrays.stream(Operators.values()).map(Operators::uid).collect(Collectors.toSet());
