@@ -146,4 +146,29 @@ class SchemaRoundTripTest {
         assertEquals(64, decoded.getCounterBits());
         assertTrue(decoded.getPackets() == null);
     }
+
+    @Test
+    void aFlowRecordWrittenWithTheShippedV1SchemaDecodesWithTheCurrentCodec() throws Exception {
+        Schema v1 = AvroCodec.parseHistorical("FlowRecord.v1.avsc");
+        GenericRecord key = new GenericData.Record(v1.getField("key").schema());
+        key.put("srcIp", ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
+        key.put("dstIp", ByteBuffer.wrap(new byte[] {5, 6, 7, 8}));
+        key.put("srcPort", 1);
+        key.put("dstPort", 2);
+        key.put("protocol", 17);
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("key", key);
+        old.put("startMicros", 10L);
+        old.put("endMicros", 20L);
+        old.put("fwdPackets", 3L);
+        old.put("bwdPackets", 1L);
+        old.put("fwdBytes", 300L);
+        old.put("bwdBytes", 60L);
+        old.put("tcpFlags", 0);
+        old.put("exporter", null);
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+        FlowRecord decoded = Codecs.FLOW_RECORD.decode(bytes);
+        assertEquals(3L, decoded.getFwdPackets());
+        assertEquals(List.of(), decoded.getPacketLengths(), "new v2 field takes its default");
+    }
 }

@@ -137,8 +137,8 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
         Schema.Parser parser = new Schema.Parser();
         try {
             for (String shared : new String[] {"FlowKey", "Direction", "ModelUpdate"}) {
-                String sharedFile = shared + "." + version + ".avsc";
-                if (!file.equals(sharedFile)) {
+                String sharedFile = latestSharedVersion(shared, version);
+                if (sharedFile != null && !file.startsWith(shared + ".v")) {
                     try (InputStream in = resource("avro/history/" + sharedFile)) {
                         parser.parse(in);
                     }
@@ -150,6 +150,23 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
         } catch (IOException e) {
             throw new IllegalStateException("cannot parse " + file, e);
         }
+    }
+
+    /** The newest shipped version of a shared named type not newer than {@code version} (e.g. v2 -> FlowKey.v1). */
+    private static String latestSharedVersion(String shared, String version) {
+        int wanted = Integer.parseInt(version.substring(1));
+        String best = null;
+        int bestVersion = -1;
+        for (String f : historyIndex()) {
+            if (f.startsWith(shared + ".v")) {
+                int v = Integer.parseInt(f.substring(shared.length() + 2, f.length() - ".avsc".length()));
+                if (v <= wanted && v > bestVersion) {
+                    best = f;
+                    bestVersion = v;
+                }
+            }
+        }
+        return best;
     }
 
     private static InputStream resource(String path) throws IOException {
