@@ -325,7 +325,7 @@ public final class TrafficSimulator {
         for (int d = 0; d < params.devices; d++) {
             for (int p = 0; p < params.portsPerDevice; p++) {
                 int bits = p % 2 == 0 ? 64 : 32;
-                double peakIn = bits == 64 ? Draws.logNormal(r, 6e7, 0.8, 5e6, 1e9) : Draws.uniform(r, 6e5, 1.6e6);
+                double peakIn = bits == 64 ? Draws.logNormal(r, 6e7, 0.8, 5e6, 1e9) : Draws.uniform(r, 3e5, 9e5);
                 double peakOut = peakIn * Draws.uniform(r, 0.3, 0.9);
                 series.add(new PortSeriesModel(deviceName(d), portName(p), Direction.IN, bits, peakIn, r.split()));
                 series.add(new PortSeriesModel(deviceName(d), portName(p), Direction.OUT, bits, peakOut, r.split()));
@@ -364,6 +364,14 @@ public final class TrafficSimulator {
         resets.sort(Comparator.comparingLong(InjectedCounterReset::atMillis));
     }
 
+    private static double maxBaseline(PortSeriesModel m, long from, long to) {
+        double max = 0;
+        for (long t = from; t < to; t += 15 * 60_000L) {
+            max = Math.max(max, m.baselineBytesPerSecond(t));
+        }
+        return max;
+    }
+
     private static InjectedAnomaly drawAnomaly(PortSeriesModel m, SplittableRandom r, long from, long to, long spacing) {
         for (int attempt = 0; attempt < 50; attempt++) {
             double k = r.nextDouble();
@@ -399,6 +407,11 @@ public final class TrafficSimulator {
             long startMillis = from + r.nextLong(to - from - length);
             startMillis -= Math.floorMod(startMillis, 60_000L); // whole minutes
             long endMillis = startMillis + length;
+            if (m.counterBits == 32 && factor > 1) {
+                // legacy 1G ports run far below their speed: a surge stays within ~3x the daily peak
+                factor = Math.min(factor, Math.max(2.0, 3.0 / 1.3 * m.peakBytesPerSecond
+                        / maxBaseline(m, startMillis, endMillis)));
+            }
             boolean overlaps = false;
             for (InjectedAnomaly other : m.anomalies) {
                 if (startMillis < other.endMillis() + spacing && endMillis + spacing > other.startMillis()) {

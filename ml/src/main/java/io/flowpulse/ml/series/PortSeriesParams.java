@@ -30,7 +30,12 @@ public final class PortSeriesParams implements Serializable {
     public final long stateTtlMillis;
     /** Interface speed in bytes/s for wrap plausibility, or 0 when unknown (default 0). */
     public final double maxBytesPerSecond;
-    /** A wrapped rate up to this many times the recent peak rate is a wrap, above it a reset (default 10). */
+    /**
+     * A wrapped rate up to this many times the recent peak rate is a wrap, above it a reset
+     * (default 4). For a 32-bit counter a reset just below 2^32 is indistinguishable from a wrap;
+     * a lower factor makes fewer resets look like spikes but reads more real surges that wrap as
+     * resets. Set {@link #maxBytesPerSecond} when the interface speed is known.
+     */
     public final double wrapRateFactor;
     /** Half-life of the recent peak rate (default 1 day). */
     public final long peakHalfLifeMillis;
@@ -64,7 +69,7 @@ public final class PortSeriesParams implements Serializable {
     }
 
     public static PortSeriesParams defaults() {
-        return new PortSeriesParams(30 * MINUTE, 10 * MINUTE, 2 * HOUR, 2.0, 3, 0.05, 7 * 48, 48 * HOUR, 0, 10,
+        return new PortSeriesParams(30 * MINUTE, 10 * MINUTE, 2 * HOUR, 2.0, 3, 0.05, 7 * 48, 48 * HOUR, 0, 4,
                 24 * HOUR, true);
     }
 
