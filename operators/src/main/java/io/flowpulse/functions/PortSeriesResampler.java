@@ -133,7 +133,8 @@ public class PortSeriesResampler extends KeyedProcessFunction<String, PortSample
             // an older reading of a cumulative counter adds nothing the newer one did not count
             outOfOrderCounterSamples.inc();
         } else {
-            counterStep(st, s.getBytes(), s.getCounterBits(), ts);
+            int bits = s.getCounterBits();
+            counterStep(st, s.getBytes(), bits >= 1 && bits <= 64 ? bits : 64, ts);
         }
 
         if (st.timerMillis == Long.MIN_VALUE) {

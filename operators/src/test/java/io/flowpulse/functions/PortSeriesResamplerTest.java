@@ -11,8 +11,12 @@ import io.flowpulse.records.PortPoint;
 import io.flowpulse.records.PortSample;
 import io.flowpulse.records.SampleKind;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -242,6 +246,43 @@ class PortSeriesResamplerTest {
         assertEquals((40 * MIN + ttl - (BUCKET - 1 + LATENESS)) / BUCKET + 1, emitted);
         harness.processWatermark(new Watermark(T0 + 10 * ttl));
         assertEquals(emitted, points().size());
+    }
+
+    @Test
+    void restoresFromASnapshotOnRocksDbWithoutChangingTheOutput() throws Exception {
+        List<PortSample> samples = new ArrayList<>();
+        long counter = TWO_32 - 3_000_000;
+        for (long t = T0; t < T0 + 6 * BUCKET; t += 5 * MIN) {
+            samples.add(sample(t, SampleKind.COUNTER, counter & (TWO_32 - 1), 32));
+            counter += 400_000 + (t / MIN % 7) * 10_000;
+        }
+        List<PortPoint> uninterrupted = run(samples, 0, samples.size(), null).points;
+        Run first = run(samples, 0, samples.size() / 2, null);
+        List<PortPoint> restored = new ArrayList<>(first.points);
+        restored.addAll(run(samples, samples.size() / 2, samples.size(), first.snapshot).points);
+        assertEquals(5, uninterrupted.size());
+        assertEquals(uninterrupted, restored);
+    }
+
+    private record Run(List<PortPoint> points, OperatorSubtaskState snapshot) {}
+
+    private static Run run(List<PortSample> samples, int from, int to, OperatorSubtaskState restore) throws Exception {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, PortSample, PortPoint>(
+                new KeyedProcessOperator<>(new PortSeriesResampler(PortSeriesParams.defaults())),
+                new PortKeySelector(), Types.STRING)) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            h.setup();
+            if (restore != null) {
+                h.initializeState(restore);
+            }
+            h.open();
+            for (PortSample s : samples.subList(from, to)) {
+                h.processElement(new StreamRecord<>(s, s.getTimestampMillis()));
+                h.processWatermark(new Watermark(s.getTimestampMillis() - 1));
+            }
+            OperatorSubtaskState snapshot = h.snapshot(1, samples.get(to - 1).getTimestampMillis());
+            return new Run(new ArrayList<>(h.extractOutputValues()), snapshot);
+        }
     }
 
     @Test
