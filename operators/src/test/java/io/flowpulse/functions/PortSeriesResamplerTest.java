@@ -286,6 +286,20 @@ class PortSeriesResamplerTest {
     }
 
     @Test
+    void stateValuesAreSmall() throws Exception {
+        assertTrue(serializedSize(PortSeriesResampler.SeriesState.class, new PortSeriesResampler.SeriesState()) <= 96);
+        assertTrue(serializedSize(PortSeriesResampler.BucketSlot.class, new PortSeriesResampler.BucketSlot()) <= 24);
+    }
+
+    private static <T> int serializedSize(Class<T> type, T value) throws Exception {
+        var serializer = org.apache.flink.api.common.typeinfo.TypeInformation.of(type)
+                .createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl());
+        var out = new org.apache.flink.core.memory.DataOutputSerializer(128);
+        serializer.serialize(value, out);
+        return out.length();
+    }
+
+    @Test
     void statePojosAreSerializedWithoutKryo() {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(PortSeriesResampler.SeriesState.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(PortSeriesResampler.BucketSlot.class);
