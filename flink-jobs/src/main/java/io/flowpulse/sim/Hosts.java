@@ -60,8 +60,8 @@ final class Hosts {
 
     /** Index in [0, n) with probability ~ 1/(i+1). */
     private static int zipf(SplittableRandom r, int n) {
-        double h = Math.log(n + 1.0);
-        int i = (int) Math.floor(Math.exp(r.nextDouble() * h) - 1);
+        double h = StrictMath.log(n + 1.0);
+        int i = (int) Math.floor(StrictMath.exp(r.nextDouble() * h) - 1);
         return Math.min(n - 1, Math.max(0, i));
     }
 

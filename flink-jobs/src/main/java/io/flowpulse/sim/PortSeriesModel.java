@@ -46,8 +46,8 @@ final class PortSeriesModel {
     /** Noise-free seasonal rate without anomalies, bytes per second. */
     double baselineBytesPerSecond(long millis) {
         double hour = Math.floorMod(millis, DAY_MILLIS) / 3_600_000.0;
-        double bump = 0.5 * (1 + Math.cos(2 * Math.PI * (hour - peakHour) / 24));
-        double daily = nightFloor + (1 - nightFloor) * Math.pow(bump, 1.5);
+        double bump = 0.5 * (1 + StrictMath.cos(2 * Math.PI * (hour - peakHour) / 24));
+        double daily = nightFloor + (1 - nightFloor) * StrictMath.pow(bump, 1.5);
         // 1970-01-01 was a Thursday: ISO day index 0 = Monday
         int dayIndex = (int) Math.floorMod(Math.floorDiv(millis, DAY_MILLIS) + 3, 7L);
         double weekly = dayIndex == 5 ? saturday : dayIndex == 6 ? sunday : dayIndex == 4 ? 0.95 : 1.0;
@@ -76,7 +76,7 @@ final class PortSeriesModel {
     }
 
     double noiseMultiplier(double noise) {
-        return Math.exp(noise - noiseSigma * noiseSigma / 2);
+        return StrictMath.exp(noise - noiseSigma * noiseSigma / 2);
     }
 
     /** Bytes carried in (fromMillis, toMillis], integrated in one-minute steps, before noise. */
