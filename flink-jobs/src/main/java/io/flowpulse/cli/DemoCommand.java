@@ -53,6 +53,7 @@ public final class DemoCommand implements Command {
             "  --duration D             simulated packet traffic to generate (default 3m; e.g. 90s, 10m)",
             "  --port-days N            days of simulated port counters (default 14)",
             "  --seed N                 simulator seed (default 42)",
+            "  --flows-per-second F     simulated new flows per second (default 40)",
             "  --pcap FILE              use a capture instead of simulated packets",
             "  --bootstrap-servers H:P  use this Kafka instead of the embedded broker",
             "  --output DIR             where the result files go (default demo-output)",
@@ -66,7 +67,7 @@ public final class DemoCommand implements Command {
     public int run(String[] args) throws Exception {
         CliArgs a;
         try {
-            a = CliArgs.parse(args, Set.of("duration", "port-days", "seed", "pcap", "bootstrap-servers", "output",
+            a = CliArgs.parse(args, Set.of("duration", "port-days", "seed", "flows-per-second", "pcap", "bootstrap-servers", "output",
                     "parallelism", "state", "bad-records"), Set.of("keep-running", "help"));
         } catch (CliArgs.UsageException e) {
             System.err.println(e.getMessage() + "\n" + HELP);
@@ -151,10 +152,11 @@ public final class DemoCommand implements Command {
         String packetsTopic = jobConf.get(JobOptions.TOPIC_PACKETS);
         String portTopic = jobConf.get(JobOptions.TOPIC_PORT_SAMPLES);
         try (TopicWriter writer = new TopicWriter(bootstrap)) {
-            SimulatorParams params = new SimulatorParams();
-            params.seed = a.getLong("seed", 42);
-            params.packetDuration = duration;
-            params.portDuration = Duration.ofDays(a.getInt("port-days", 14));
+            SimulatorParams params = new SimulatorParams()
+                    .withSeed(a.getLong("seed", 42))
+                    .withPacketDuration(duration)
+                    .withFlowsPerSecond(a.getDouble("flows-per-second", 40))
+                    .withPortDuration(Duration.ofDays(a.getInt("port-days", 14)));
             TrafficSimulator sim = new TrafficSimulator(params);
             FlowKeySelector keys = new FlowKeySelector();
             long[] n = new long[2];
@@ -255,6 +257,9 @@ public final class DemoCommand implements Command {
                     System.out.flush();
                     lastLine = now;
                 }
+            }
+            for (TopicReader<?> r : List.of(flows, points, anomalies, alerts, deadLetters, classifications, modelEvents)) {
+                r.drainToEnd(Duration.ofSeconds(30));
             }
             if (tty) {
                 System.out.println();

@@ -10,9 +10,8 @@ public final class FlowpulseCli {
     static List<Command> commands() {
         return List.of(
                 new DemoCommand(),
-                new JobCommand()
-                // one line per command
-        );
+                new JobCommand(),
+                new io.flowpulse.sim.SimulateCommand());
     }
 
     public static void main(String[] args) throws Exception {

@@ -72,6 +72,28 @@ public final class TopicReader<T extends SpecificRecordBase> implements AutoClos
         return records;
     }
 
+    /**
+     * Reads until this consumer's position reaches the topic's current end offsets (the last
+     * stable offsets under read_committed), or the deadline passes. Returns true when caught up.
+     */
+    public boolean drainToEnd(Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        java.util.Map<TopicPartition, Long> endOffsets = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(10));
+        while (System.nanoTime() < end) {
+            boolean caughtUp = true;
+            for (java.util.Map.Entry<TopicPartition, Long> e : endOffsets.entrySet()) {
+                if (consumer.position(e.getKey()) < e.getValue()) {
+                    caughtUp = false;
+                }
+            }
+            if (caughtUp) {
+                return true;
+            }
+            poll(Duration.ofMillis(200));
+        }
+        return false;
+    }
+
     public List<T> records() {
         return records;
     }
