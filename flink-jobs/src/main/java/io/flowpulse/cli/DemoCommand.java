@@ -98,7 +98,8 @@ public final class DemoCommand implements Command {
             jobMap.put(JobOptions.GROUP_ID.key(), "flowpulse-demo-" + System.currentTimeMillis());
             jobMap.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
             jobMap.put(JobOptions.BOUNDED.key(), "true");
-            jobMap.put(JobOptions.IDLENESS.key(), "2 s");
+            // idleness is wall-clock: keep it well above how long a backlogged partition may wait for its fetch
+            jobMap.put(JobOptions.IDLENESS.key(), "30 s");
             // the demo's model signing key (a real deployment mounts a secret file)
             Path keyFile = java.nio.file.Files.createTempFile("flowpulse-demo-model", ".key");
             keyFile.toFile().deleteOnExit();
@@ -259,7 +260,9 @@ public final class DemoCommand implements Command {
                 }
             }
             for (TopicReader<?> r : List.of(flows, points, anomalies, alerts, deadLetters, classifications, modelEvents)) {
-                r.drainToEnd(Duration.ofSeconds(30));
+                if (!r.drainToEnd(Duration.ofSeconds(30))) {
+                    say("warning: could not read an output topic to its end within 30 s");
+                }
             }
             if (tty) {
                 System.out.println();

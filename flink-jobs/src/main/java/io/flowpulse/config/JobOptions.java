@@ -75,6 +75,19 @@ public final class JobOptions {
     public static final ConfigOption<Integer> FLOW_FIRST_PACKETS = ConfigOptions.key("flows.first-packets")
             .intType().defaultValue(30).withDescription("Number of first packets whose size, direction and IAT are kept for sequence models.");
 
+    // ---- port series ----
+    public static final ConfigOption<Duration> PORT_BUCKET = ConfigOptions.key("ports.bucket")
+            .durationType().defaultValue(Duration.ofMinutes(30)).withDescription("Event-time bucket of the per-port series.");
+    public static final ConfigOption<Duration> PORT_ALLOWED_LATENESS = ConfigOptions.key("ports.allowed-lateness")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("A bucket is emitted this long after the watermark passes its end; later samples go to dead letters (late-port-sample).");
+    public static final ConfigOption<Duration> PORT_CLIP_WINDOW = ConfigOptions.key("ports.clip-window")
+            .durationType().defaultValue(Duration.ofHours(2)).withDescription("Window of the rolling z-score outlier clipping.");
+    public static final ConfigOption<Double> PORT_CLIP_THRESHOLD = ConfigOptions.key("ports.clip-threshold")
+            .doubleType().defaultValue(2.0).withDescription("|z| above which a bucket is marked clipped.");
+    public static final ConfigOption<Duration> PORT_STATE_TTL = ConfigOptions.key("ports.state-ttl")
+            .durationType().defaultValue(Duration.ofDays(2)).withDescription("A port without samples for this long has its state cleared.");
+
     // ---- models ----
     public static final ConfigOption<String> MODELS_SIGNING_KEY_FILE = ConfigOptions.key("models.signing-key-file")
             .stringType().noDefaultValue()

@@ -8,7 +8,6 @@ package io.flowpulse.config;
 public enum Operators {
     PACKETS_SOURCE("packets-source", "Kafka source: packets"),
     PACKETS_DECODE("packets-decode", "Decode PacketEvent"),
-    PACKETS_WATERMARKS("packets-watermarks", "Event time: packets"),
     FLOW_AGGREGATOR("flow-aggregator", "FlowFeatureAggregator"),
     FLOWS_SINK("flows-sink", "Kafka sink: flows"),
     FLOW_RECORDS_SOURCE("flow-records-source", "Kafka source: flow-records"),
@@ -16,7 +15,6 @@ public enum Operators {
     FLOW_RECORDS_TO_FEATURES("flow-records-to-features", "FlowRecord to FlowFeatures"),
     PORT_SAMPLES_SOURCE("port-samples-source", "Kafka source: port-samples"),
     PORT_SAMPLES_DECODE("port-samples-decode", "Decode PortSample"),
-    PORT_SAMPLES_WATERMARKS("port-samples-watermarks", "Event time: port-samples"),
     PORT_RESAMPLER("port-resampler", "PortSeriesResampler"),
     PORT_POINTS_SINK("port-points-sink", "Kafka sink: port-points"),
     PORT_DETECTOR("port-detector", "PortAnomalyDetector"),

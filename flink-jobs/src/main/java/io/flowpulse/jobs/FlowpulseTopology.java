@@ -11,6 +11,7 @@ import io.flowpulse.records.ModelUpdate;
 import io.flowpulse.functions.FlowFeatureAggregator;
 import io.flowpulse.functions.FlowKeySelector;
 import io.flowpulse.functions.FlowRecordToFeatures;
+import io.flowpulse.functions.RawEventTime;
 import io.flowpulse.functions.RecordValidators;
 import io.flowpulse.functions.SideOutputs;
 import io.flowpulse.ml.features.FlowAggregatorParams;
@@ -60,15 +61,11 @@ public final class FlowpulseTopology {
 
         // ---- packets -> flows ----
         if (sources.packets() != null) {
-            SingleOutputStreamOperator<PacketEvent> packets = decode(env, sources.packets(),
+            // watermarks per Kafka partition, in the source, from the undecoded records' event time
+            DataStream<PacketEvent> timed = decode(env, sources.packets(),
+                    eventTime(RawEventTime.packets(), outOfOrderness, idleness),
                     Operators.PACKETS_SOURCE, Operators.PACKETS_DECODE, Codecs.PACKET_EVENT,
                     RecordValidators::packet, maxBytes, deadLetters);
-            DataStream<PacketEvent> timed = packets
-                    .assignTimestampsAndWatermarks(WatermarkStrategy
-                            .<PacketEvent>forBoundedOutOfOrderness(outOfOrderness)
-                            .withTimestampAssigner((p, t) -> p.getTimestampMicros() / 1000)
-                            .withIdleness(idleness))
-                    .uid(Operators.PACKETS_WATERMARKS.uid()).name(Operators.PACKETS_WATERMARKS.displayName());
             FlowAggregatorParams params = new FlowAggregatorParams(
                     conf.get(JobOptions.FLOW_IDLE_TIMEOUT).toNanos() / 1000,
                     conf.get(JobOptions.FLOW_ACTIVE_TIMEOUT).toNanos() / 1000,
@@ -87,7 +84,7 @@ public final class FlowpulseTopology {
 
         // ---- exporter flow records -> flows ----
         if (sources.flowRecords() != null) {
-            SingleOutputStreamOperator<FlowRecord> records = decode(env, sources.flowRecords(),
+            SingleOutputStreamOperator<FlowRecord> records = decode(env, sources.flowRecords(), WatermarkStrategy.noWatermarks(),
                     Operators.FLOW_RECORDS_SOURCE, Operators.FLOW_RECORDS_DECODE, Codecs.FLOW_RECORD,
                     r -> r.getEndMicros() < r.getStartMicros() ? "endMicros before startMicros" : null,
                     maxBytes, deadLetters);
@@ -103,7 +100,7 @@ public final class FlowpulseTopology {
 
         // ---- models (broadcast) -> flow classifier ----
         if (!flows.isEmpty() && sources.models() != null) {
-            SingleOutputStreamOperator<ModelUpdate> models = decode(env, sources.models(),
+            SingleOutputStreamOperator<ModelUpdate> models = decode(env, sources.models(), WatermarkStrategy.noWatermarks(),
                     Operators.MODELS_SOURCE, Operators.MODELS_DECODE, Codecs.MODEL_UPDATE, null, maxBytes * 64, deadLetters);
             SingleOutputStreamOperator<Classification> classified = union(flows)
                     .connect(models.broadcast(BroadcastStates.MODELS))
@@ -128,6 +125,7 @@ public final class FlowpulseTopology {
         // ---- port samples -> port points ----
         if (sources.portSamples() != null) {
             SingleOutputStreamOperator<PortSample> samples = decode(env, sources.portSamples(),
+                    eventTime(RawEventTime.portSamples(), outOfOrderness, idleness),
                     Operators.PORT_SAMPLES_SOURCE, Operators.PORT_SAMPLES_DECODE, Codecs.PORT_SAMPLE,
                     RecordValidators::portSample, maxBytes, deadLetters);
             PortPipeline.define(samples, sinks, conf, deadLetters);
@@ -140,17 +138,25 @@ public final class FlowpulseTopology {
     }
 
     private static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decode(
-            StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, Operators sourceOp,
+            StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, WatermarkStrategy<RawRecord> watermarks, Operators sourceOp,
             Operators decodeOp, AvroCodec<T> codec, AvroDecodeFunction.Validator<T> validator,
             int maxBytes, List<DataStream<DeadLetter>> deadLetters) {
         SingleOutputStreamOperator<T> decoded = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), sourceOp.displayName())
+                .fromSource(source, watermarks, sourceOp.displayName())
                 .uid(sourceOp.uid())
                 .process(new AvroDecodeFunction<>(codec, validator, maxBytes))
                 .returns(codec.type())
                 .uid(decodeOp.uid()).name(decodeOp.displayName());
         deadLetters.add(decoded.getSideOutput(SideOutputs.DEAD_LETTERS));
         return decoded;
+    }
+
+    static WatermarkStrategy<RawRecord> eventTime(
+            org.apache.flink.api.common.eventtime.SerializableTimestampAssigner<RawRecord> assigner,
+            Duration outOfOrderness, Duration idleness) {
+        return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(outOfOrderness)
+                .withTimestampAssigner(assigner)
+                .withIdleness(idleness);
     }
 
     /** Feature names a classifier model may ask for; empty = not checked (set when the feature list is fixed). */

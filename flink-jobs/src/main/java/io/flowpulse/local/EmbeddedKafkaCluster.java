@@ -51,6 +51,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 .setConfigProp("num.partitions", "2")
                 .setConfigProp("auto.create.topics.enable", "false")
                 .setConfigProp("log.flush.interval.messages", Long.toString(Long.MAX_VALUE))
+                // replays of old captures carry old event times: never let time retention delete them
+                .setConfigProp("log.retention.ms", "-1")
+                .setConfigProp("log.retention.hours", Integer.toString(Integer.MAX_VALUE))
                 .setDeleteOnClose(true);
         for (Map.Entry<String, Object> e : brokerConfig.entrySet()) {
             builder.setConfigProp(e.getKey(), e.getValue());

@@ -94,6 +94,11 @@ public final class TopicReader<T extends SpecificRecordBase> implements AutoClos
         return false;
     }
 
+    /** Sum over partitions of the end offsets (records in the topic, for non-transactional writes). */
+    public long endOffsetTotal() {
+        return consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(10)).values().stream().mapToLong(Long::longValue).sum();
+    }
+
     public List<T> records() {
         return records;
     }

@@ -38,8 +38,12 @@ public final class TopicWriter implements AutoCloseable {
         sendRaw(topic, key, timestampMillis, codec.encode(record));
     }
 
+    /**
+     * Sends raw bytes. {@code timestampMillis} (event time) is not used as the Kafka timestamp:
+     * replays of old traffic would fall under time-based retention the moment they are written.
+     */
     public void sendRaw(String topic, String key, long timestampMillis, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, null, timestampMillis,
+        producer.send(new ProducerRecord<>(topic, null, null,
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), value), (md, e) -> {
                     if (e != null) {
                         firstError.compareAndSet(null, e);

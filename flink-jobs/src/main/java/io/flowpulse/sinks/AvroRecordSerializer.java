@@ -24,7 +24,9 @@ public class AvroRecordSerializer<T extends SpecificRecordBase> implements Kafka
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
         String k = key == null ? null : key.apply(element);
-        return new ProducerRecord<>(topic, null, timestamp,
+        // The Kafka timestamp is left to the producer (now): event time travels in the record, and an
+        // old event time as the Kafka timestamp would let time-based retention delete fresh output.
+        return new ProducerRecord<>(topic, null, null,
                 k == null ? null : k.getBytes(StandardCharsets.UTF_8), codec.encode(element));
     }
 }

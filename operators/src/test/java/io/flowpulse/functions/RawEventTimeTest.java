@@ -1,0 +1,35 @@
+package io.flowpulse.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.flowpulse.records.Direction;
+import io.flowpulse.records.PacketEvent;
+import io.flowpulse.records.PortSample;
+import io.flowpulse.records.SampleKind;
+import io.flowpulse.records.codec.Codecs;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+class RawEventTimeTest {
+    @Test
+    void readsTheTimestampWithoutDecodingTheRecord() {
+        PacketEvent p = PacketEvent.newBuilder().setTimestampMicros(1_763_856_000_123_456L)
+                .setSrcIp(ByteBuffer.wrap(new byte[4])).setDstIp(ByteBuffer.wrap(new byte[4])).setProtocol(17)
+                .setLinkLength(60).setIpLength(46).setL4HeaderLength(8).setPayloadLength(18).build();
+        assertEquals(1_763_856_000_123L, RawEventTime.packetMillis(Codecs.PACKET_EVENT.encode(p)));
+        PortSample s = PortSample.newBuilder().setDevice("core-1").setPort("xe-0/0/1").setDirection(Direction.OUT)
+                .setTimestampMillis(1_763_856_000_999L).setKind(SampleKind.COUNTER).setBytes(5).build();
+        assertEquals(1_763_856_000_999L, RawEventTime.portSampleMillis(Codecs.PORT_SAMPLE.encode(s)));
+    }
+
+    @Test
+    void garbageAndOtherTypesNeverAdvanceTheWatermark() {
+        assertEquals(Long.MIN_VALUE, RawEventTime.packetMillis("junk".getBytes()));
+        assertEquals(Long.MIN_VALUE, RawEventTime.packetMillis(null));
+        PortSample s = PortSample.newBuilder().setDevice("d").setPort("p").setDirection(Direction.IN)
+                .setTimestampMillis(5).setKind(SampleKind.DELTA).setBytes(5).build();
+        assertEquals(Long.MIN_VALUE, RawEventTime.packetMillis(Codecs.PORT_SAMPLE.encode(s)));
+        byte[] truncated = java.util.Arrays.copyOf(Codecs.PORT_SAMPLE.encode(s), 12);
+        assertEquals(Long.MIN_VALUE, RawEventTime.portSampleMillis(truncated));
+    }
+}
