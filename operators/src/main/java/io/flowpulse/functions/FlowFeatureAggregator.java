@@ -26,11 +26,11 @@ import org.apache.flink.util.Collector;
  *
  * <ul>
  *   <li>The first packet of a flow defines its forward direction (the key's {@code src}).
- *   <li>TCP RST ends the flow at once (the RST is counted in it).
- *   <li>After FIN in both directions the flow waits for the closing ACK (a flag-only ACK sent by
- *       the side that did not send the second FIN), counts it and ends; if no such ACK comes within
- *       {@link FlowAggregatorParams#closingTimeoutMicros} the flow ends from its timer; a SYN
- *       arriving meanwhile ends it and opens a new flow.
+ *   <li>TCP close: a RST, or FIN seen in both directions, closes the flow. A closed flow lingers for
+ *       {@link FlowAggregatorParams#closingTimeoutMicros} of event time and counts what still
+ *       belongs to the connection (the closing ACK, retransmitted FINs, further RSTs, data in
+ *       flight), so no residual 1-packet flows appear; then it is emitted with {@code FIN} or
+ *       {@code RST}. A SYN arriving meanwhile ends it at once and opens a new flow.
  *   <li>Idle timeout ({@code now - last >= idle}) and active timeout ({@code now - start >= active})
  *       are checked when a packet arrives and fire from event-time timers when none does. One
  *       timer per flow, re-armed lazily in {@link #onTimer} instead of moved on every packet.
@@ -97,8 +97,9 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
             } else if (ts - st.firstMicros >= params.activeTimeoutMicros) {
                 emit(s, FlowTermination.ACTIVE_TIMEOUT, out);
                 s = restart(s, true);
-            } else if (s.closingSinceMicros >= 0 && (flags & FlowStatistics.SYN) != 0) {
-                emit(s, FlowTermination.FIN, out); // a new connection on the same 5-tuple
+            } else if (s.closingSinceMicros >= 0 && ((flags & FlowStatistics.SYN) != 0
+                    || ts - s.closingSinceMicros >= params.closingTimeoutMicros)) {
+                emit(s, closeReason(s), out); // a new connection on the same 5-tuple, or after the linger
                 s = restart(s, false);
             }
         }
@@ -118,25 +119,19 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
         st.add(ts, forward, p.getLinkLength(), p.getIpLength(), p.getL4HeaderLength(), p.getPayloadLength(),
                 flags, p.getTcpWindow(), params.activityTimeoutMicros);
 
-        if ((flags & FlowStatistics.RST) != 0) {
-            emit(s, FlowTermination.RST, out);
-            clear(s, ctx);
-            return;
-        }
-        if (s.closingSinceMicros >= 0 && forward != s.secondFinForward && isFlagOnlyAck(p)) {
-            emit(s, FlowTermination.FIN, out); // the closing ACK belongs to the flow
-            clear(s, ctx);
-            return;
-        }
-        if ((flags & FlowStatistics.FIN) != 0 && s.closingSinceMicros < 0) {
-            if (forward) {
-                s.finForward = true;
-            } else {
-                s.finBackward = true;
-            }
-            if (s.finForward && s.finBackward) {
+        if (s.closingSinceMicros < 0) {
+            if ((flags & FlowStatistics.RST) != 0) {
                 s.closingSinceMicros = ts;
-                s.secondFinForward = forward;
+                s.closedByRst = true;
+            } else if ((flags & FlowStatistics.FIN) != 0) {
+                if (forward) {
+                    s.finForward = true;
+                } else {
+                    s.finBackward = true;
+                }
+                if (s.finForward && s.finBackward) {
+                    s.closingSinceMicros = ts;
+                }
             }
         }
         armTimer(s, ctx);
@@ -161,7 +156,7 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
             return;
         }
         if (endOfInput) {
-            emit(s, s.closingSinceMicros >= 0 ? FlowTermination.FIN : FlowTermination.END_OF_INPUT, out);
+            emit(s, s.closingSinceMicros >= 0 ? closeReason(s) : FlowTermination.END_OF_INPUT, out);
             clear(s, ctx);
             return;
         }
@@ -171,7 +166,7 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
             return;
         }
         if (s.closingSinceMicros >= 0 && closingDeadlineMillis(s) <= timestamp) {
-            emit(s, FlowTermination.FIN, out);
+            emit(s, closeReason(s), out);
             clear(s, ctx);
         } else if (Math.floorDiv(s.stats.lastMicros + params.idleTimeoutMicros, 1000) + 1 <= timestamp) {
             emit(s, FlowTermination.IDLE_TIMEOUT, out);
@@ -240,11 +235,8 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
         return s;
     }
 
-    private static boolean isFlagOnlyAck(PacketEvent p) {
-        int flags = p.getTcpFlags();
-        return (flags & FlowStatistics.ACK) != 0
-                && (flags & (FlowStatistics.SYN | FlowStatistics.FIN | FlowStatistics.RST)) == 0
-                && p.getPayloadLength() <= 0;
+    private static FlowTermination closeReason(FlowState s) {
+        return s.closedByRst ? FlowTermination.RST : FlowTermination.FIN;
     }
 
     static long packFirstPacket(int ipLength, boolean forward, long iatMicros) {
@@ -298,10 +290,10 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
         public FlowStatistics stats = new FlowStatistics();
         public boolean finForward;
         public boolean finBackward;
-        /** Time of the packet that completed FIN in both directions, -1 before. */
+        /** Time of the RST, or of the packet that completed FIN in both directions; -1 while open. */
         public long closingSinceMicros = -1;
-        /** Direction of the packet that completed FIN in both directions. */
-        public boolean secondFinForward;
+        /** The close was a RST (else FIN in both directions). */
+        public boolean closedByRst;
         public int firstPacketsStored;
         /** Event time of the one registered timer, Long.MIN_VALUE when none. */
         public long timerMillis = Long.MIN_VALUE;

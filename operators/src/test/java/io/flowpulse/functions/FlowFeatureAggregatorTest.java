@@ -85,24 +85,41 @@ class FlowFeatureAggregatorTest {
         send(tcp(4_000, false, FIN | ACK, 0));
         assertEquals(0, flows().size());
         send(tcp(5_000, true, FIN | ACK, 0));
-        assertEquals(0, flows().size(), "waits for the closing ACK");
-        send(tcp(6_000, false, ACK, 0));
+        send(tcp(6_000, false, ACK, 0)); // the closing ACK
+        send(tcp(7_000, true, FIN | ACK, 0)); // a retransmitted FIN still belongs to the connection
+        assertEquals(0, flows().size(), "a closed flow lingers for the closing timeout");
+        harness.processWatermark(new Watermark(2_000));
+        assertEquals(0, flows().size());
+        harness.processWatermark(new Watermark(5_001 + 2_000));
         List<FlowFeatures> out = flows();
         assertEquals(1, out.size());
         FlowFeatures flow = out.get(0);
         assertEquals(FlowTermination.FIN, flow.getTermination());
-        assertEquals(7, f(flow, FlowFeatureNames.BIDIRECTIONAL_PACKETS));
-        assertEquals(7 * 54 + 100, f(flow, FlowFeatureNames.BIDIRECTIONAL_BYTES));
-        assertEquals(4, f(flow, FlowFeatureNames.SRC2DST_PACKETS));
-        assertEquals(2, f(flow, FlowFeatureNames.FIN_FLAG_COUNT));
+        assertEquals(8, f(flow, FlowFeatureNames.BIDIRECTIONAL_PACKETS));
+        assertEquals(8 * 54 + 100, f(flow, FlowFeatureNames.BIDIRECTIONAL_BYTES));
+        assertEquals(5, f(flow, FlowFeatureNames.SRC2DST_PACKETS));
+        assertEquals(3, f(flow, FlowFeatureNames.FIN_FLAG_COUNT));
         assertEquals(1000, f(flow, FlowFeatureNames.FWD_INIT_WIN_BYTES));
         assertEquals(2000, f(flow, FlowFeatureNames.BWD_INIT_WIN_BYTES));
         assertEquals(40_000, flow.getKey().getSrcPort(), "first packet defines the forward direction");
         assertEquals(0, flow.getStartMicros());
-        assertEquals(6_000, flow.getEndMicros());
+        assertEquals(7_000, flow.getEndMicros());
         assertStateAndTimersAtZero();
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
         assertEquals(1, flows().size(), "no residual flow");
+    }
+
+    @Test
+    void packetAfterTheLingerStartsANewFlow() throws Exception {
+        open();
+        send(tcp(0, true, FIN | ACK, 0));
+        send(tcp(1_000, false, FIN | ACK, 0));
+        send(tcp(10 * S, true, ACK, 0)); // watermark lagging: the packet itself ends the closed flow
+        assertEquals(1, flows().size());
+        assertEquals(FlowTermination.FIN, flows().get(0).getTermination());
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertEquals(2, flows().size());
+        assertStateAndTimersAtZero();
     }
 
     @Test
@@ -135,14 +152,18 @@ class FlowFeatureAggregatorTest {
     }
 
     @Test
-    void rstEndsTheFlowAtOnce() throws Exception {
+    void rstClosesTheFlowAndItsStragglersStayInIt() throws Exception {
         open();
         send(tcp(0, true, SYN, 0));
         send(tcp(1_000, false, RST | ACK, 0));
+        send(tcp(1_500, false, RST, 0));        // RST storm
+        send(tcp(1_600, true, ACK, 20));        // data in flight
+        assertEquals(0, flows().size());
+        harness.processWatermark(new Watermark(3_002));
         assertEquals(1, flows().size());
         assertEquals(FlowTermination.RST, flows().get(0).getTermination());
-        assertEquals(2, f(flows().get(0), FlowFeatureNames.BIDIRECTIONAL_PACKETS));
-        assertEquals(1, f(flows().get(0), FlowFeatureNames.RST_FLAG_COUNT));
+        assertEquals(4, f(flows().get(0), FlowFeatureNames.BIDIRECTIONAL_PACKETS));
+        assertEquals(2, f(flows().get(0), FlowFeatureNames.RST_FLAG_COUNT));
         assertStateAndTimersAtZero();
     }
 
