@@ -101,12 +101,13 @@ public final class BenchFlowsCommand implements Command {
         env.setParallelism(parallelism);
         env.getConfig().enableObjectReuse(); // no defensive copies between chained operators
         DataGeneratorSource<PacketEvent> source = new DataGeneratorSource<>(
-                new RepeatedCaptureGenerator(pcap, packets, parallelism, FlowAggregatorParams.DEFAULT_IDLE_TIMEOUT_MICROS + 1_000_000L),
+                new RepeatedCaptureGenerator(pcap, packets, 1, FlowAggregatorParams.DEFAULT_IDLE_TIMEOUT_MICROS + 1_000_000L),
                 packets, new AvroTypeInfo<>(PacketEvent.class));
         SingleOutputStreamOperator<FlowFeatures> flows = env.fromSource(source,
                         WatermarkStrategy.<PacketEvent>forBoundedOutOfOrderness(Duration.ofMinutes(outOfOrderMinutes))
                                 .withTimestampAssigner((p, t) -> Math.floorDiv(p.getTimestampMicros(), 1000)),
                         "repeated-capture")
+                .setParallelism(1) // one ordered packet stream, as from one capture point: deterministic flows
                 .keyBy(new FlowKeySelector())
                 .process(new FlowFeatureAggregator(FlowAggregatorParams.defaults()))
                 .name("flow-features");

@@ -11,7 +11,8 @@ public final class FlowpulseCli {
         return List.of(
                 // one line per command
                 new FlowsCommand(),
-                new BenchFlowsCommand()
+                new BenchFlowsCommand(),
+                new ReplayCommand()
         );
     }
 

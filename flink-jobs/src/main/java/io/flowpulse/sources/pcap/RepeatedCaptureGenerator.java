@@ -42,7 +42,7 @@ public final class RepeatedCaptureGenerator implements GeneratorFunction<Long, P
     public void open(SourceReaderContext readerContext) {
         DecodeStats stats = new DecodeStats();
         frames = decodableFrames(Path.of(path), stats);
-        decoder = new PacketDecoder(new DecodeStats(), Path.of(path).getFileName().toString());
+        decoder = new PacketDecoder(new DecodeStats(), null); // no per-packet source string on the wire
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         for (PcapFrame f : frames) {
