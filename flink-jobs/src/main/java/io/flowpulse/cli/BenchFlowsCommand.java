@@ -123,10 +123,13 @@ public final class BenchFlowsCommand implements Command {
         double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
         long flowCount = result.<Long>getAccumulatorResult("flows");
         long late = result.<Long>getAccumulatorResult("late");
-        System.out.printf("%-8s %,d packets in %.1f s: %,.0f packets/s, %,d flows (%,.0f flows/s), %,d late packets;"
+        double jobSeconds = result.getNetRuntime() / 1000.0;
+        System.out.printf("%-8s %,d packets in %.1f s wall (%.1f s job runtime): %,.0f packets/s wall, %,.0f packets/s job,"
+                        + " %,d flows (%,.0f flows/s job), %,d late packets;"
                         + " process CPU %.1f s (%,.0f packets per CPU-second, load average %.1f);"
                         + " peak heap %,d MB, peak RSS %s MB%n",
-                backend, packets, seconds, packets / seconds, flowCount, flowCount / seconds, late,
+                backend, packets, seconds, jobSeconds, packets / seconds, packets / jobSeconds, flowCount,
+                flowCount / jobSeconds, late,
                 cpuSeconds, packets / cpuSeconds, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 peakHeapBytes() >> 20, peakRssMb());
     }
