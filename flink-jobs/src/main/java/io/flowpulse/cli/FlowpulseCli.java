@@ -11,6 +11,9 @@ public final class FlowpulseCli {
         return List.of(
                 new DemoCommand(),
                 new JobCommand(),
+                new FlowsCommand(),
+                new ReplayCommand(),
+                new BenchFlowsCommand(),
                 new io.flowpulse.sim.SimulateCommand());
     }
 

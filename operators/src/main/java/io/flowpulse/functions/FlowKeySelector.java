@@ -14,7 +14,10 @@ public class FlowKeySelector implements KeySelector<PacketEvent, String> {
 
     @Override
     public String getKey(PacketEvent p) {
-        return canonicalKey(p.getSrcIp(), p.getSrcPort(), p.getDstIp(), p.getDstPort(), p.getProtocol());
+        String key = canonicalKey(p.getSrcIp(), p.getSrcPort(), p.getDstIp(), p.getDstPort(), p.getProtocol());
+        Integer vlan = p.getVlanId();
+        // VLANs are separate address spaces (nfstream keys by VLAN too); untagged keys are unchanged
+        return vlan == null ? key : "v" + vlan + "|" + key;
     }
 
     /** The same canonical key for a flow's {@link io.flowpulse.records.FlowKey}. */

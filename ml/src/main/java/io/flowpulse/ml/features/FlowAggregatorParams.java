@@ -10,17 +10,35 @@ public final class FlowAggregatorParams implements Serializable {
     public static final long DEFAULT_ACTIVE_TIMEOUT_MICROS = 1_800_000_000L;
     public static final long DEFAULT_ACTIVITY_TIMEOUT_MICROS = 5_000_000L;
     public static final int DEFAULT_FIRST_PACKETS = 30;
+    /** How long a TCP flow that saw FIN in both directions waits for its closing ACK. */
+    public static final long DEFAULT_CLOSING_TIMEOUT_MICROS = 2_000_000L;
 
     public final long idleTimeoutMicros;
     public final long activeTimeoutMicros;
     public final long activityTimeoutMicros;
     public final int firstPackets;
+    /**
+     * After FIN was seen in both directions the flow stays open this long (event time) for the
+     * closing ACK, so that ACK is counted in the flow instead of opening a residual 1-packet flow.
+     */
+    public final long closingTimeoutMicros;
 
     public FlowAggregatorParams(long idleTimeoutMicros, long activeTimeoutMicros,
             long activityTimeoutMicros, int firstPackets) {
-        if (idleTimeoutMicros <= 0 || activeTimeoutMicros <= 0 || activityTimeoutMicros <= 0 || firstPackets < 0) {
+        this(idleTimeoutMicros, activeTimeoutMicros, activityTimeoutMicros, firstPackets,
+                DEFAULT_CLOSING_TIMEOUT_MICROS);
+    }
+
+    public FlowAggregatorParams(long idleTimeoutMicros, long activeTimeoutMicros,
+            long activityTimeoutMicros, int firstPackets, long closingTimeoutMicros) {
+        if (idleTimeoutMicros <= 0 || activeTimeoutMicros <= 0 || activityTimeoutMicros <= 0 || firstPackets < 0
+                || closingTimeoutMicros <= 0) {
             throw new IllegalArgumentException("timeouts must be > 0 and firstPackets >= 0");
         }
+        if (firstPackets > 4096) {
+            throw new IllegalArgumentException("firstPackets must be <= 4096 (bounded state per flow)");
+        }
+        this.closingTimeoutMicros = closingTimeoutMicros;
         this.idleTimeoutMicros = idleTimeoutMicros;
         this.activeTimeoutMicros = activeTimeoutMicros;
         this.activityTimeoutMicros = activityTimeoutMicros;

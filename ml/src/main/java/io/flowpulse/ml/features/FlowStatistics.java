@@ -1,0 +1,307 @@
+package io.flowpulse.ml.features;
+
+import static io.flowpulse.ml.features.FlowFeatureNames.*;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Running per-flow statistics, updated one packet at a time in O(1) and bounded memory (scalars
+ * and Welford {@link RunningStats}, no per-packet lists), from which {@link #toFeatures()} derives
+ * every feature of {@link FlowFeatureNames}. Definitions follow CICFlowMeter's documented feature
+ * definitions, not its reference code's bugs (see {@code docs/flow-features.md}); the
+ * {@code bidirectional_*}, {@code src2dst_*} and {@code dst2src_*} counters follow nfstream.
+ *
+ * <p>A POJO (public fields, public no-arg constructor) so Flink keeps it as keyed state without
+ * Kryo. Packets that arrive out of timestamp order are counted normally, but their inter-arrival
+ * time is taken as 0 and the flow's clock never moves backwards.
+ */
+public class FlowStatistics {
+    /** TCP flag bits as in {@code PacketEvent.tcpFlags}. */
+    public static final int FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16, URG = 32, ECE = 64, CWR = 128;
+    /** CICFlowMeter's subflow gap: a silence longer than this starts a new subflow. */
+    public static final long SUBFLOW_GAP_MICROS = 1_000_000L;
+
+    public long firstMicros = -1;
+    public long lastMicros = -1;
+    public long fwdFirstMicros = -1;
+    public long fwdLastMicros = -1;
+    public long bwdFirstMicros = -1;
+    public long bwdLastMicros = -1;
+
+    public long fwdPackets;
+    public long bwdPackets;
+    public long fwdLinkBytes;
+    public long bwdLinkBytes;
+    public long fwdIpBytes;
+    public long bwdIpBytes;
+    public long fwdPayloadBytes;
+    public long bwdPayloadBytes;
+    public long fwdHeaderBytes;
+    public long bwdHeaderBytes;
+
+    public RunningStats fwdLength = new RunningStats();
+    public RunningStats bwdLength = new RunningStats();
+    public RunningStats length = new RunningStats();
+    public RunningStats flowIat = new RunningStats();
+    public RunningStats fwdIat = new RunningStats();
+    public RunningStats bwdIat = new RunningStats();
+    public RunningStats active = new RunningStats();
+    public RunningStats idle = new RunningStats();
+    public long activeStartMicros = -1;
+    public long activeEndMicros = -1;
+
+    public int finCount;
+    public int synCount;
+    public int rstCount;
+    public int pshCount;
+    public int ackCount;
+    public int urgCount;
+    public int cwrCount;
+    public int eceCount;
+    public int fwdPshCount;
+    public int bwdPshCount;
+    public int fwdUrgCount;
+    public int bwdUrgCount;
+
+    /** TCP window of the first packet of each direction; -1 while that direction has no packet. */
+    public int fwdInitWindow = -1;
+    public int bwdInitWindow = -1;
+    public long fwdActDataPackets;
+    /** Smallest L4 header of a forward packet; -1 before the first one. */
+    public int fwdMinL4Header = -1;
+
+    public BulkTracker fwdBulk = new BulkTracker();
+    public BulkTracker bwdBulk = new BulkTracker();
+    public long subflowCount;
+    public long subflowLastMicros = -1;
+
+    public FlowStatistics() {}
+
+    public long packets() {
+        return fwdPackets + bwdPackets;
+    }
+
+    /**
+     * Adds one packet.
+     *
+     * @param micros capture time
+     * @param forward true if the packet goes in the direction of the flow's first packet
+     * @param linkLength original frame length on the wire
+     * @param ipLength IP total length
+     * @param l4HeaderLength TCP/UDP/ICMP header length
+     * @param payloadLength L4 payload length
+     * @param tcpFlags TCP flag bits (0 for other protocols)
+     * @param tcpWindow TCP window field (0 for other protocols)
+     * @param activityTimeoutMicros gap that ends an active period (CICFlowMeter: 5 s)
+     */
+    public void add(long micros, boolean forward, int linkLength, int ipLength, int l4HeaderLength,
+            int payloadLength, int tcpFlags, int tcpWindow, long activityTimeoutMicros) {
+        int payload = Math.max(0, payloadLength);
+        if (firstMicros < 0) {
+            firstMicros = micros;
+            lastMicros = micros;
+            activeStartMicros = micros;
+            activeEndMicros = micros;
+            subflowLastMicros = micros;
+            subflowCount = 1;
+        } else {
+            long iat = Math.max(0, micros - lastMicros);
+            flowIat.add(iat);
+            if (micros > lastMicros) {
+                updateActiveIdle(micros, activityTimeoutMicros);
+                if (micros - subflowLastMicros > SUBFLOW_GAP_MICROS) {
+                    subflowCount++;
+                }
+                subflowLastMicros = micros;
+                lastMicros = micros;
+            }
+        }
+        length.add(payload);
+        if (forward) {
+            if (fwdFirstMicros < 0) {
+                fwdFirstMicros = micros;
+                fwdLastMicros = micros;
+                fwdInitWindow = tcpWindow;
+            } else {
+                fwdIat.add(Math.max(0, micros - fwdLastMicros));
+                fwdLastMicros = Math.max(fwdLastMicros, micros);
+            }
+            fwdPackets++;
+            fwdLinkBytes += linkLength;
+            fwdIpBytes += ipLength;
+            fwdPayloadBytes += payload;
+            fwdHeaderBytes += l4HeaderLength;
+            fwdLength.add(payload);
+            if (payload > 0) {
+                fwdActDataPackets++;
+            }
+            if (fwdMinL4Header < 0 || l4HeaderLength < fwdMinL4Header) {
+                fwdMinL4Header = l4HeaderLength;
+            }
+            if ((tcpFlags & PSH) != 0) {
+                fwdPshCount++;
+            }
+            if ((tcpFlags & URG) != 0) {
+                fwdUrgCount++;
+            }
+            fwdBulk.add(micros, payload, bwdBulk.lastPayloadMicros);
+        } else {
+            if (bwdFirstMicros < 0) {
+                bwdFirstMicros = micros;
+                bwdLastMicros = micros;
+                bwdInitWindow = tcpWindow;
+            } else {
+                bwdIat.add(Math.max(0, micros - bwdLastMicros));
+                bwdLastMicros = Math.max(bwdLastMicros, micros);
+            }
+            bwdPackets++;
+            bwdLinkBytes += linkLength;
+            bwdIpBytes += ipLength;
+            bwdPayloadBytes += payload;
+            bwdHeaderBytes += l4HeaderLength;
+            bwdLength.add(payload);
+            if ((tcpFlags & PSH) != 0) {
+                bwdPshCount++;
+            }
+            if ((tcpFlags & URG) != 0) {
+                bwdUrgCount++;
+            }
+            bwdBulk.add(micros, payload, fwdBulk.lastPayloadMicros);
+        }
+        if (tcpFlags != 0) {
+            if ((tcpFlags & FIN) != 0) finCount++;
+            if ((tcpFlags & SYN) != 0) synCount++;
+            if ((tcpFlags & RST) != 0) rstCount++;
+            if ((tcpFlags & PSH) != 0) pshCount++;
+            if ((tcpFlags & ACK) != 0) ackCount++;
+            if ((tcpFlags & URG) != 0) urgCount++;
+            if ((tcpFlags & CWR) != 0) cwrCount++;
+            if ((tcpFlags & ECE) != 0) eceCount++;
+        }
+    }
+
+    private void updateActiveIdle(long micros, long activityTimeoutMicros) {
+        if (micros - activeEndMicros > activityTimeoutMicros) {
+            long activePeriod = activeEndMicros - activeStartMicros;
+            if (activePeriod > 0) {
+                active.add(activePeriod);
+            }
+            idle.add(micros - activeEndMicros);
+            activeStartMicros = micros;
+        }
+        activeEndMicros = micros;
+    }
+
+    /** Every feature of {@link FlowFeatureNames#ALL}, in that order; never NaN or infinite. */
+    public Map<String, Double> toFeatures() {
+        Map<String, Double> f = new LinkedHashMap<>(256);
+        long packets = packets();
+        long durationMicros = firstMicros < 0 ? 0 : lastMicros - firstMicros;
+        double seconds = durationMicros / 1e6;
+        f.put(BIDIRECTIONAL_PACKETS, (double) packets);
+        f.put(BIDIRECTIONAL_BYTES, (double) (fwdLinkBytes + bwdLinkBytes));
+        f.put(BIDIRECTIONAL_DURATION_MS, durationMicros / 1e3);
+        f.put(SRC2DST_PACKETS, (double) fwdPackets);
+        f.put(SRC2DST_BYTES, (double) fwdLinkBytes);
+        f.put(SRC2DST_DURATION_MS, fwdFirstMicros < 0 ? 0.0 : (fwdLastMicros - fwdFirstMicros) / 1e3);
+        f.put(DST2SRC_PACKETS, (double) bwdPackets);
+        f.put(DST2SRC_BYTES, (double) bwdLinkBytes);
+        f.put(DST2SRC_DURATION_MS, bwdFirstMicros < 0 ? 0.0 : (bwdLastMicros - bwdFirstMicros) / 1e3);
+
+        f.put(FLOW_DURATION_US, (double) durationMicros);
+        f.put(TOTAL_FWD_PACKETS, (double) fwdPackets);
+        f.put(TOTAL_BWD_PACKETS, (double) bwdPackets);
+        f.put(FWD_PAYLOAD_BYTES, (double) fwdPayloadBytes);
+        f.put(BWD_PAYLOAD_BYTES, (double) bwdPayloadBytes);
+        f.put(FWD_IP_BYTES, (double) fwdIpBytes);
+        f.put(BWD_IP_BYTES, (double) bwdIpBytes);
+        putMinMaxMeanStd(f, fwdLength, FWD_PKT_LEN_MIN, FWD_PKT_LEN_MAX, FWD_PKT_LEN_MEAN, FWD_PKT_LEN_STD);
+        putMinMaxMeanStd(f, bwdLength, BWD_PKT_LEN_MIN, BWD_PKT_LEN_MAX, BWD_PKT_LEN_MEAN, BWD_PKT_LEN_STD);
+        putMinMaxMeanStd(f, length, PKT_LEN_MIN, PKT_LEN_MAX, PKT_LEN_MEAN, PKT_LEN_STD);
+        f.put(PKT_LEN_VAR, length.variance());
+
+        f.put(FLOW_BYTES_PER_S, rate(fwdPayloadBytes + bwdPayloadBytes, seconds));
+        f.put(FLOW_PACKETS_PER_S, rate(packets, seconds));
+        f.put(FWD_PACKETS_PER_S, rate(fwdPackets, seconds));
+        f.put(BWD_PACKETS_PER_S, rate(bwdPackets, seconds));
+
+        putIat(f, flowIat, FLOW_IAT_TOTAL_US, FLOW_IAT_MEAN_US, FLOW_IAT_STD_US, FLOW_IAT_MAX_US, FLOW_IAT_MIN_US);
+        putIat(f, fwdIat, FWD_IAT_TOTAL_US, FWD_IAT_MEAN_US, FWD_IAT_STD_US, FWD_IAT_MAX_US, FWD_IAT_MIN_US);
+        putIat(f, bwdIat, BWD_IAT_TOTAL_US, BWD_IAT_MEAN_US, BWD_IAT_STD_US, BWD_IAT_MAX_US, BWD_IAT_MIN_US);
+
+        f.put(FWD_PSH_FLAGS, (double) fwdPshCount);
+        f.put(BWD_PSH_FLAGS, (double) bwdPshCount);
+        f.put(FWD_URG_FLAGS, (double) fwdUrgCount);
+        f.put(BWD_URG_FLAGS, (double) bwdUrgCount);
+        f.put(FWD_HEADER_BYTES, (double) fwdHeaderBytes);
+        f.put(BWD_HEADER_BYTES, (double) bwdHeaderBytes);
+        f.put(FIN_FLAG_COUNT, (double) finCount);
+        f.put(SYN_FLAG_COUNT, (double) synCount);
+        f.put(RST_FLAG_COUNT, (double) rstCount);
+        f.put(PSH_FLAG_COUNT, (double) pshCount);
+        f.put(ACK_FLAG_COUNT, (double) ackCount);
+        f.put(URG_FLAG_COUNT, (double) urgCount);
+        f.put(CWR_FLAG_COUNT, (double) cwrCount);
+        f.put(ECE_FLAG_COUNT, (double) eceCount);
+
+        f.put(DOWN_UP_RATIO, fwdPackets == 0 ? 0.0 : (double) bwdPackets / fwdPackets);
+        f.put(AVG_PACKET_SIZE, packets == 0 ? 0.0 : (double) (fwdPayloadBytes + bwdPayloadBytes) / packets);
+        f.put(FWD_SEG_SIZE_AVG, fwdLength.mean());
+        f.put(BWD_SEG_SIZE_AVG, bwdLength.mean());
+
+        f.put(FWD_BULK_BYTES_AVG, fwdBulk.bytesPerBulk());
+        f.put(FWD_BULK_PACKETS_AVG, fwdBulk.packetsPerBulk());
+        f.put(FWD_BULK_RATE_AVG, fwdBulk.rate());
+        f.put(BWD_BULK_BYTES_AVG, bwdBulk.bytesPerBulk());
+        f.put(BWD_BULK_PACKETS_AVG, bwdBulk.packetsPerBulk());
+        f.put(BWD_BULK_RATE_AVG, bwdBulk.rate());
+
+        double subflows = Math.max(1, subflowCount);
+        f.put(SUBFLOW_COUNT, (double) subflowCount);
+        f.put(SUBFLOW_FWD_PACKETS, fwdPackets / subflows);
+        f.put(SUBFLOW_FWD_BYTES, fwdPayloadBytes / subflows);
+        f.put(SUBFLOW_BWD_PACKETS, bwdPackets / subflows);
+        f.put(SUBFLOW_BWD_BYTES, bwdPayloadBytes / subflows);
+
+        f.put(FWD_INIT_WIN_BYTES, (double) fwdInitWindow);
+        f.put(BWD_INIT_WIN_BYTES, (double) bwdInitWindow);
+        f.put(FWD_ACT_DATA_PACKETS, (double) fwdActDataPackets);
+        f.put(FWD_SEG_SIZE_MIN, (double) Math.max(0, fwdMinL4Header));
+
+        // the last active period ends with the flow; computed on a copy so this stays read-only
+        RunningStats activeWithLast = active.copy();
+        if (firstMicros >= 0 && activeEndMicros - activeStartMicros > 0) {
+            activeWithLast.add(activeEndMicros - activeStartMicros);
+        }
+        putMinMaxMeanStdOrdered(f, activeWithLast, ACTIVE_MEAN_US, ACTIVE_STD_US, ACTIVE_MAX_US, ACTIVE_MIN_US);
+        putMinMaxMeanStdOrdered(f, idle, IDLE_MEAN_US, IDLE_STD_US, IDLE_MAX_US, IDLE_MIN_US);
+        return f;
+    }
+
+    private static double rate(double amount, double seconds) {
+        return seconds > 0 ? amount / seconds : 0.0;
+    }
+
+    private static void putMinMaxMeanStd(Map<String, Double> f, RunningStats s, String min, String max,
+            String mean, String std) {
+        f.put(min, s.min());
+        f.put(max, s.max());
+        f.put(mean, s.mean());
+        f.put(std, s.std());
+    }
+
+    private static void putMinMaxMeanStdOrdered(Map<String, Double> f, RunningStats s, String mean, String std,
+            String max, String min) {
+        f.put(mean, s.mean());
+        f.put(std, s.std());
+        f.put(max, s.max());
+        f.put(min, s.min());
+    }
+
+    private static void putIat(Map<String, Double> f, RunningStats s, String total, String mean, String std,
+            String max, String min) {
+        f.put(total, s.sum);
+        putMinMaxMeanStdOrdered(f, s, mean, std, max, min);
+    }
+}
