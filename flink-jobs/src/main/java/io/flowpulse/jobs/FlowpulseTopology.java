@@ -159,9 +159,17 @@ public final class FlowpulseTopology {
                 .withIdleness(idleness);
     }
 
-    /** Feature names a classifier model may ask for; empty = not checked (set when the feature list is fixed). */
+    /**
+     * Feature names a classifier model may ask for: every flow feature of the packet path and the
+     * DoH features of exporter flows with per-packet arrays. A model naming anything else is
+     * rejected as having the wrong feature schema.
+     */
     static java.util.Set<String> classifierFeatures() {
-        return java.util.Set.of();
+        java.util.Set<String> names = new java.util.HashSet<>(io.flowpulse.ml.features.FlowFeatureNames.ALL);
+        names.addAll(io.flowpulse.ml.features.DohFeatures.NAMES);
+        names.add("flow_bytes_per_s");
+        names.add("flow_packets_per_s");
+        return names;
     }
 
     static <T extends SpecificRecordBase> DeadLetter late(AvroCodec<T> codec, T record, String reason) {
