@@ -10,6 +10,7 @@ public final class FlowpulseCli {
     static List<Command> commands() {
         return List.of(
                 // one line per command
+                new EvaluateDetectorCommand()
         );
     }
 
