@@ -36,7 +36,7 @@ public class EvaluateDetectorCommand implements Command {
         System.err.println("usage: ./flowpulse evaluate-detector --input FILE.csv [--output scores.csv]\n"
                 + "         [--detector " + String.join("|", Detectors.names()) + "] [--label-column C]\n"
                 + "         [--bucket-minutes M (default: median step of the series)] [--set key=value ...]\n"
-                + "  holt-winters options: delta, weekly, alpha, gamma, failures (K/W)");
+                + "  holt-winters options: delta, weekly, alpha, gamma, clipLimitDays, failures (K/W)");
     }
 
     @Override

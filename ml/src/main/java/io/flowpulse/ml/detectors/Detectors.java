@@ -13,7 +13,7 @@ public final class Detectors {
 
     /**
      * A new detector for a series with the given bucket length. Options (all optional):
-     * {@code delta}, {@code weekly} (true/false), {@code alpha}, {@code gamma}, {@code failures}
+     * {@code delta}, {@code weekly} (true/false), {@code alpha}, {@code gamma}, {@code clipLimitDays}, {@code failures}
      * ({@code K/W}).
      */
     public static AnomalyDetector create(String name, long bucketMillis, Map<String, String> options) {
@@ -30,6 +30,9 @@ public final class Detectors {
                     double alpha = Double.parseDouble(options.getOrDefault("alpha", Double.toString(p.alpha)));
                     double gamma = Double.parseDouble(options.getOrDefault("gamma", Double.toString(p.gamma)));
                     p = p.withSmoothing(alpha, p.beta, gamma, p.gammaWeekly, p.gammaDeviation);
+                }
+                if (options.containsKey("clipLimitDays")) {
+                    p = p.withClipLimitDays(Double.parseDouble(options.get("clipLimitDays")));
                 }
                 if (options.containsKey("failures")) {
                     String[] kw = options.get("failures").split("/");

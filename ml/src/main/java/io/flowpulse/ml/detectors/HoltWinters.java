@@ -34,7 +34,7 @@ import java.io.UncheckedIOException;
  */
 public final class HoltWinters implements AnomalyDetector {
     public static final String ID = "holt-winters";
-    private static final int MAGIC = 0x48573031; // "HW01"
+    private static final int MAGIC = 0x48573032; // "HW02"
     /** Weight of the first visit of a weekly slot. */
     static final double FIRST_WEEKLY_GAMMA = 0.8;
 
@@ -152,7 +152,11 @@ public final class HoltWinters implements AnomalyDetector {
             return new DetectorResult(value, expected, lower, upper, score, anomalous, true);
         }
 
-        double y = p.clipAnomalies && violation ? Math.max(lower, Math.min(upper, value)) : value;
+        s.violationRun = violation ? s.violationRun + 1 : 0;
+        // clamp a violating value to the band, unless the violations have lasted longer than
+        // clipLimit buckets: then it is a level shift, learned as the new normal
+        boolean clip = p.clipAnomalies && violation && s.violationRun <= p.clipLimitBuckets();
+        double y = clip ? Math.max(lower, Math.min(upper, value)) : value;
         double level = p.alpha * (y - seasonalDaily - seasonalWeekly) + (1 - p.alpha) * levelForecast;
         s.trend = p.beta * (level - s.level) / steps + (1 - p.beta) * s.trend;
         s.level = level;
@@ -191,6 +195,7 @@ public final class HoltWinters implements AnomalyDetector {
             out.writeInt(p.failureWindow);
             out.writeInt(p.failureThreshold);
             out.writeBoolean(p.clipAnomalies);
+            out.writeDouble(p.clipLimitDays);
             out.writeDouble(p.minDeviation);
             out.writeDouble(p.minRelativeDeviation);
             HoltWintersState s = state;
@@ -207,6 +212,7 @@ public final class HoltWinters implements AnomalyDetector {
             out.writeDouble(s.warmupAbsStepSum);
             out.writeDouble(s.previousValue);
             out.writeLong(s.violations);
+            out.writeLong(s.violationRun);
             out.writeLong(s.updates);
             out.writeLong(s.lastSeenMillis);
             int written = 0;
@@ -239,7 +245,8 @@ public final class HoltWinters implements AnomalyDetector {
             }
             HoltWintersParams p = new HoltWintersParams(in.readLong(), in.readDouble(), in.readDouble(),
                     in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readBoolean(),
-                    in.readInt(), in.readInt(), in.readInt(), in.readBoolean(), in.readDouble(), in.readDouble());
+                    in.readInt(), in.readInt(), in.readInt(), in.readBoolean(), in.readDouble(), in.readDouble(),
+                    in.readDouble());
             HoltWintersState s = new HoltWintersState();
             s.started = in.readBoolean();
             s.warm = in.readBoolean();
@@ -254,6 +261,7 @@ public final class HoltWinters implements AnomalyDetector {
             s.warmupAbsStepSum = in.readDouble();
             s.previousValue = in.readDouble();
             s.violations = in.readLong();
+            s.violationRun = in.readLong();
             s.updates = in.readLong();
             s.lastSeenMillis = in.readLong();
             ArraySlotStore slots = new ArraySlotStore(p.totalSlots());

@@ -38,6 +38,9 @@ public final class HoltWintersParams implements Serializable {
     public final int failureThreshold;
     /** Learn from a violating value clamped to the band, so a spike or outage does not teach the model. */
     public final boolean clipAnomalies;
+    /** Clamp at most this many consecutive violations; a longer run is a level shift and is learned
+     * as it is. Default a quarter day. */
+    public final double clipLimitDays;
     /** Absolute floor of the deviation. */
     public final double minDeviation;
     /** Floor of the deviation relative to {@code |expected|}. */
@@ -45,7 +48,8 @@ public final class HoltWintersParams implements Serializable {
 
     public HoltWintersParams(long bucketMillis, double alpha, double beta, double gamma, double gammaWeekly,
             double gammaDeviation, double delta, boolean weekly, int warmupSeasons, int failureWindow,
-            int failureThreshold, boolean clipAnomalies, double minDeviation, double minRelativeDeviation) {
+            int failureThreshold, boolean clipAnomalies, double clipLimitDays, double minDeviation,
+            double minRelativeDeviation) {
         if (bucketMillis <= 0 || DAY_MILLIS % bucketMillis != 0) {
             throw new IllegalArgumentException("bucketMillis must divide a day: " + bucketMillis);
         }
@@ -55,7 +59,7 @@ public final class HoltWintersParams implements Serializable {
         checkRate("gammaWeekly", gammaWeekly);
         checkRate("gammaDeviation", gammaDeviation);
         if (!(delta > 0) || warmupSeasons < 1 || failureWindow < 1 || failureWindow > 63
-                || failureThreshold < 1 || failureThreshold > failureWindow || minDeviation < 0
+                || failureThreshold < 1 || failureThreshold > failureWindow || minDeviation < 0 || clipLimitDays < 0
                 || minRelativeDeviation < 0) {
             throw new IllegalArgumentException("need delta > 0, warmupSeasons >= 1, 1 <= failureThreshold <= "
                     + "failureWindow <= 63, non-negative deviation floors");
@@ -72,6 +76,7 @@ public final class HoltWintersParams implements Serializable {
         this.failureWindow = failureWindow;
         this.failureThreshold = failureThreshold;
         this.clipAnomalies = clipAnomalies;
+        this.clipLimitDays = clipLimitDays;
         this.minDeviation = minDeviation;
         this.minRelativeDeviation = minRelativeDeviation;
     }
@@ -89,7 +94,7 @@ public final class HoltWintersParams implements Serializable {
 
     /** Defaults for the given bucket length. */
     public static HoltWintersParams forBucket(long bucketMillis) {
-        return new HoltWintersParams(bucketMillis, 0.05, 0.0, 0.3, 0.1, 0.1, 4.0, true, 1, 1, 1, true, 0.0, 0.02);
+        return new HoltWintersParams(bucketMillis, 0.05, 0.0, 0.3, 0.1, 0.1, 4.0, true, 1, 1, 1, true, 0.25, 0.0, 0.02);
     }
 
     public int dailySlots() {
@@ -105,49 +110,58 @@ public final class HoltWintersParams implements Serializable {
         return dailySlots() + weeklySlots();
     }
 
+    public long clipLimitBuckets() {
+        return Math.round(clipLimitDays * dailySlots());
+    }
+
+    public HoltWintersParams withClipLimitDays(double v) {
+        return new HoltWintersParams(bucketMillis, alpha, beta, gamma, gammaWeekly, gammaDeviation, delta, weekly,
+                warmupSeasons, failureWindow, failureThreshold, clipAnomalies, v, minDeviation, minRelativeDeviation);
+    }
+
     public long warmupBuckets() {
         return (long) warmupSeasons * dailySlots();
     }
 
     public HoltWintersParams withBucketMillis(long v) {
         return new HoltWintersParams(v, alpha, beta, gamma, gammaWeekly, gammaDeviation, delta, weekly,
-                warmupSeasons, failureWindow, failureThreshold, clipAnomalies, minDeviation, minRelativeDeviation);
+                warmupSeasons, failureWindow, failureThreshold, clipAnomalies, clipLimitDays, minDeviation, minRelativeDeviation);
     }
 
     public HoltWintersParams withSmoothing(double alpha, double beta, double gamma, double gammaWeekly,
             double gammaDeviation) {
         return new HoltWintersParams(bucketMillis, alpha, beta, gamma, gammaWeekly, gammaDeviation, delta, weekly,
-                warmupSeasons, failureWindow, failureThreshold, clipAnomalies, minDeviation, minRelativeDeviation);
+                warmupSeasons, failureWindow, failureThreshold, clipAnomalies, clipLimitDays, minDeviation, minRelativeDeviation);
     }
 
     public HoltWintersParams withDelta(double v) {
         return new HoltWintersParams(bucketMillis, alpha, beta, gamma, gammaWeekly, gammaDeviation, v, weekly,
-                warmupSeasons, failureWindow, failureThreshold, clipAnomalies, minDeviation, minRelativeDeviation);
+                warmupSeasons, failureWindow, failureThreshold, clipAnomalies, clipLimitDays, minDeviation, minRelativeDeviation);
     }
 
     public HoltWintersParams withWeekly(boolean v) {
         return new HoltWintersParams(bucketMillis, alpha, beta, gamma, gammaWeekly, gammaDeviation, delta, v,
-                warmupSeasons, failureWindow, failureThreshold, clipAnomalies, minDeviation, minRelativeDeviation);
+                warmupSeasons, failureWindow, failureThreshold, clipAnomalies, clipLimitDays, minDeviation, minRelativeDeviation);
     }
 
     public HoltWintersParams withWarmupSeasons(int v) {
         return new HoltWintersParams(bucketMillis, alpha, beta, gamma, gammaWeekly, gammaDeviation, delta, weekly,
-                v, failureWindow, failureThreshold, clipAnomalies, minDeviation, minRelativeDeviation);
+                v, failureWindow, failureThreshold, clipAnomalies, clipLimitDays, minDeviation, minRelativeDeviation);
     }
 
     public HoltWintersParams withFailures(int window, int threshold) {
         return new HoltWintersParams(bucketMillis, alpha, beta, gamma, gammaWeekly, gammaDeviation, delta, weekly,
-                warmupSeasons, window, threshold, clipAnomalies, minDeviation, minRelativeDeviation);
+                warmupSeasons, window, threshold, clipAnomalies, clipLimitDays, minDeviation, minRelativeDeviation);
     }
 
     public HoltWintersParams withClipAnomalies(boolean v) {
         return new HoltWintersParams(bucketMillis, alpha, beta, gamma, gammaWeekly, gammaDeviation, delta, weekly,
-                warmupSeasons, failureWindow, failureThreshold, v, minDeviation, minRelativeDeviation);
+                warmupSeasons, failureWindow, failureThreshold, v, clipLimitDays, minDeviation, minRelativeDeviation);
     }
 
     public HoltWintersParams withDeviationFloors(double absolute, double relative) {
         return new HoltWintersParams(bucketMillis, alpha, beta, gamma, gammaWeekly, gammaDeviation, delta, weekly,
-                warmupSeasons, failureWindow, failureThreshold, clipAnomalies, absolute, relative);
+                warmupSeasons, failureWindow, failureThreshold, clipAnomalies, clipLimitDays, absolute, relative);
     }
 
     @Override
@@ -155,7 +169,7 @@ public final class HoltWintersParams implements Serializable {
         return "HoltWintersParams{bucketMillis=" + bucketMillis + ", alpha=" + alpha + ", beta=" + beta + ", gamma="
                 + gamma + ", gammaWeekly=" + gammaWeekly + ", gammaDeviation=" + gammaDeviation + ", delta=" + delta
                 + ", weekly=" + weekly + ", warmupSeasons=" + warmupSeasons + ", failures=" + failureThreshold + "/"
-                + failureWindow + ", clipAnomalies=" + clipAnomalies + ", minDeviation=" + minDeviation
+                + failureWindow + ", clipAnomalies=" + clipAnomalies + ", clipLimitDays=" + clipLimitDays + ", minDeviation=" + minDeviation
                 + ", minRelativeDeviation=" + minRelativeDeviation + '}';
     }
 }

@@ -28,6 +28,8 @@ public class HoltWintersState {
     public double previousValue;
     /** Band violations of the last {@code failureWindow} points, newest in bit 0. */
     public long violations;
+    /** Consecutive band violations up to the last point. */
+    public long violationRun;
     /** Points learned after warm-up. */
     public long updates;
     /**
@@ -52,7 +54,7 @@ public class HoltWintersState {
                 && Double.compare(warmupSum, s.warmupSum) == 0
                 && Double.compare(warmupAbsStepSum, s.warmupAbsStepSum) == 0
                 && Double.compare(previousValue, s.previousValue) == 0 && violations == s.violations
-                && updates == s.updates && cleanupTimerMillis == s.cleanupTimerMillis
+                && violationRun == s.violationRun && updates == s.updates && cleanupTimerMillis == s.cleanupTimerMillis
                 && lastSeenMillis == s.lastSeenMillis;
     }
 

@@ -91,7 +91,7 @@ class HoltWintersTest {
         }
         assertTrue(spikeFlagged);
         assertTrue(flaggedFirstWeekend > 5, "an unseen weekend drop is flagged: " + flaggedFirstWeekend);
-        assertTrue(flaggedLaterWeeks <= 48 * 14 / 100, "weeks 3-4 under 1% flagged: " + flaggedLaterWeeks);
+        assertTrue(flaggedLaterWeeks <= 48 * 14 / 50, "weeks 3-4 under 2% flagged: " + flaggedLaterWeeks);
     }
 
     @Test
