@@ -36,7 +36,8 @@ public class EvaluateDetectorCommand implements Command {
         System.err.println("usage: ./flowpulse evaluate-detector --input FILE.csv [--output scores.csv]\n"
                 + "         [--detector " + String.join("|", Detectors.names()) + "] [--label-column C]\n"
                 + "         [--bucket-minutes M (default: median step of the series)] [--set key=value ...]\n"
-                + "  holt-winters options: delta, weekly, alpha, gamma, clipLimitDays, failures (K/W)");
+                + "  holt-winters options: delta, weekly, alpha, gamma, clipLimitDays, failures (K/W)\n"
+                + "  random-cut-forest options: shingle, trees, sampleSize, anomalyRate, seed; stl options: history, delta");
     }
 
     @Override

@@ -8,13 +8,15 @@ public final class Detectors {
     private Detectors() {}
 
     public static List<String> names() {
-        return List.of(HoltWinters.ID);
+        return List.of(HoltWinters.ID, RandomCutForestDetector.ID, StlResidualDetector.ID);
     }
 
     /**
      * A new detector for a series with the given bucket length. Options (all optional):
-     * {@code delta}, {@code weekly} (true/false), {@code alpha}, {@code gamma}, {@code clipLimitDays}, {@code failures}
-     * ({@code K/W}).
+     * holt-winters: {@code delta}, {@code weekly} (true/false), {@code alpha}, {@code gamma},
+     * {@code clipLimitDays}, {@code failures} ({@code K/W}); random-cut-forest: {@code shingle},
+     * {@code trees}, {@code sampleSize}, {@code anomalyRate}, {@code seed}; stl: {@code history}
+     * (points), {@code delta}.
      */
     public static AnomalyDetector create(String name, long bucketMillis, Map<String, String> options) {
         switch (name) {
@@ -39,6 +41,19 @@ public final class Detectors {
                     p = p.withFailures(Integer.parseInt(kw[1]), Integer.parseInt(kw[0]));
                 }
                 return new HoltWinters(p);
+            }
+            case RandomCutForestDetector.ID -> {
+                return new RandomCutForestDetector(
+                        Integer.parseInt(options.getOrDefault("shingle", "" + RandomCutForestDetector.DEFAULT_SHINGLE_SIZE)),
+                        Integer.parseInt(options.getOrDefault("trees", "" + RandomCutForestDetector.DEFAULT_TREES)),
+                        Integer.parseInt(options.getOrDefault("sampleSize", "" + RandomCutForestDetector.DEFAULT_SAMPLE_SIZE)),
+                        Double.parseDouble(options.getOrDefault("anomalyRate", "0.005")),
+                        Long.parseLong(options.getOrDefault("seed", "42")));
+            }
+            case StlResidualDetector.ID -> {
+                return new StlResidualDetector(bucketMillis,
+                        Integer.parseInt(options.getOrDefault("history", "" + StlResidualDetector.DEFAULT_HISTORY_POINTS)),
+                        Double.parseDouble(options.getOrDefault("delta", "4")));
             }
             default -> throw new IllegalArgumentException("unknown detector " + name + "; known: " + names());
         }
