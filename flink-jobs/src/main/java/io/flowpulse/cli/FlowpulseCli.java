@@ -10,7 +10,8 @@ public final class FlowpulseCli {
     static List<Command> commands() {
         return List.of(
                 // one line per command
-                new EvaluateDetectorCommand()
+                new EvaluateDetectorCommand(),
+                new BenchmarkDetectorsCommand()
         );
     }
 

@@ -44,6 +44,11 @@ public final class RandomCutForestDetector implements AnomalyDetector {
         return new RandomCutForestDetector(DEFAULT_SHINGLE_SIZE, DEFAULT_TREES, DEFAULT_SAMPLE_SIZE, 0.005, 42L);
     }
 
+    /** The library model (for state mapping and size measurements). */
+    public RCFCaster model() {
+        return forest;
+    }
+
     @Override
     public String id() {
         return ID;
