@@ -23,8 +23,9 @@ import java.io.UncheckedIOException;
  * </pre>
  *
  * The first {@code warmupSeasons} days are learned without flagging (daily slots start at the
- * slot means of the warm-up, deviations at the mean absolute step). A weekly slot takes the whole
- * residual on its first visit (so the first weekend may be flagged, the second is known). The math is in the static
+ * slot means of the warm-up, deviations at the mean absolute step). Weekly slots are learned from the
+ * second warm day on; a weekly slot takes {@value #FIRST_WEEKLY_GAMMA} of its residual on its
+ * first visit (so the first weekend may be flagged, later ones are mostly known). The math is in the static
  * {@link #step} over a {@link HoltWintersState} and a {@link SlotStore}, so a Flink operator keeps
  * the scalars in a ValueState and the slots in a MapState (no per-key array value); this class is
  * the in-memory form used by tests and the evaluation command, with {@link #encode}/{@link #decode}.
@@ -133,7 +134,6 @@ public final class HoltWinters implements AnomalyDetector {
                 w = new SeasonalSlot(0, 0, 0, true);
             }
             seasonalWeekly = w.seasonal;
-            w.samples = (int) Math.min(Integer.MAX_VALUE, w.samples + 1L);
         }
 
         long steps = Math.max(1, bucket - s.lastBucket);
@@ -164,11 +164,13 @@ public final class HoltWinters implements AnomalyDetector {
         d.deviation = p.gammaDeviation * Math.abs(y - expected) + (1 - p.gammaDeviation) * deviation;
         slots.put(daily, d);
         if (w != null) {
-            // first visit of a weekly slot: take the whole residual (RRDtool-style initial season),
+            // first visit of a weekly slot: take most of the residual (RRDtool-style initial season),
             // unclipped, so a weekend is learned after one week instead of ten
-            double g = w.samples == 1 ? FIRST_WEEKLY_GAMMA : p.gammaWeekly;
-            double yw = w.samples == 1 ? value : y;
+            boolean firstVisit = w.samples == 0;
+            double g = firstVisit ? FIRST_WEEKLY_GAMMA : p.gammaWeekly;
+            double yw = firstVisit ? value : y;
             w.seasonal = g * (yw - level - seasonalDaily) + (1 - g) * seasonalWeekly;
+            w.samples = (int) Math.min(Integer.MAX_VALUE, w.samples + 1L);
             slots.put(weekly, w);
         }
         s.violations = window;
