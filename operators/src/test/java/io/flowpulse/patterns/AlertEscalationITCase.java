@@ -37,10 +37,10 @@ class AlertEscalationITCase {
     static final long START = 1_767_571_200_000L;
     static final int BUCKETS = 14;
     /** Per port: the anomalous buckets. */
-    static final String[] PORTS = {"single", "run", "two-episodes", "quiet"};
-    static final int[][] ANOMALOUS = {{3}, {2, 3, 4, 5, 6, 7}, {1, 6, 7, 9}, {}};
+    static final String[] PORTS = {"single", "run", "two-episodes", "quiet", "four"};
+    static final int[][] ANOMALOUS = {{3}, {2, 3, 4, 5, 6, 7}, {1, 6, 7, 9}, {}, {4, 5, 6, 7}};
 
-    /** Index i: bucket i / 4 of port i % 4, so every port's scores come in time order. */
+    /** Index i: bucket i / ports of port i % ports, so every port's scores come in time order. */
     static final class Scores implements GeneratorFunction<Long, AnomalyScore> {
         private static final long serialVersionUID = 1L;
 
@@ -79,7 +79,13 @@ class AlertEscalationITCase {
         Map<String, List<Alert>> byPort = alerts.stream()
                 .sorted(Comparator.comparingLong(Alert::getLastBucketMillis))
                 .collect(Collectors.groupingBy(a -> a.getPort().toString()));
-        assertEquals(3, byPort.size(), "no alert for the quiet port: " + alerts);
+        assertEquals(4, byPort.size(), "no alert for the quiet port: " + alerts);
+
+        List<Alert> four = byPort.get("four");
+        assertEquals(List.of(AlertState.OPEN, AlertState.ESCALATED, AlertState.CLEARED), states(four), four.toString());
+        assertEquals(List.of(Severity.WARNING, Severity.CRITICAL, Severity.CRITICAL), severities(four));
+        assertEquals(1, four.stream().map(Alert::getAlertId).distinct().count());
+        assertEquals(START + 8 * BUCKET, four.get(1).getLastBucketMillis(), "escalated on the 4th bucket");
 
         List<Alert> single = byPort.get("single");
         assertEquals(List.of(AlertState.OPEN, AlertState.CLEARED), states(single));
