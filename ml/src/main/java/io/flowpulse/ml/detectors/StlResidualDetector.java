@@ -16,12 +16,12 @@ public final class StlResidualDetector implements AnomalyDetector {
     public static final String ID = "stl";
     public static final int DEFAULT_HISTORY_POINTS = 8064;
     /** EWMA weight of the level between refits. */
-    static final double LEVEL_SMOOTHING = 0.05;
+    public static final double LEVEL_SMOOTHING = 0.05;
     /** Seasonal LOESS width in cycles (odd). stl4j's setPeriodic() fits a line across cycles that an
      * outlier drags, so the usual width 7 with robustness iterations is used. */
     static final int SEASONAL_WIDTH = 7;
     /** Cycles before the first fit: with fewer, the seasonal fits the noise and the scale is too small. */
-    static final int MIN_CYCLES = 3;
+    public static final int MIN_CYCLES = 3;
     /** Robust STL outer iterations (stl4j's robust default is 15; 3 keeps a refit of 8,064 points
      * within the 20 ms budget and still moves single spikes into the residual). */
     static final int ROBUSTNESS_ITERATIONS = 3;
@@ -73,15 +73,12 @@ public final class StlResidualDetector implements AnomalyDetector {
         if (seasonalBySlot == null) {
             result = DetectorResult.warmingUp(value, value);
         } else {
-            int slot = (int) Math.floorMod(bucket, (long) period);
-            double expected = level + seasonalBySlot[slot];
-            double s = Math.max(scale, 1e-9 * Math.max(1.0, Math.abs(expected)));
-            double score = Math.abs(value - expected) / s;
-            result = new DetectorResult(value, expected, expected - delta * s, expected + delta * s, score,
-                    score > delta, true);
-            // a flagged value moves the level only as far as the band edge
-            double learned = Math.max(expected - delta * s, Math.min(expected + delta * s, value));
-            level = LEVEL_SMOOTHING * (learned - seasonalBySlot[slot]) + (1 - LEVEL_SMOOTHING) * level;
+            StlModel m = new StlModel();
+            m.seasonalBySlot = seasonalBySlot;
+            m.level = level;
+            m.scale = scale;
+            result = score(m, (int) Math.floorMod(bucket, (long) period), value, delta);
+            level = m.level;
         }
         // history keeps the observed values; a flagged value is kept too (robust STL downweights it)
         history[head] = value;
@@ -95,13 +92,32 @@ public final class StlResidualDetector implements AnomalyDetector {
         return result;
     }
 
-    /** Decomposes the history (oldest first) and keeps the last season, trend and residual scale. */
+    /** Decomposes the history (oldest first) and keeps the last season, level and scale. */
     public void refit(long lastBucket) {
         long started = System.nanoTime();
         double[] data = new double[size];
         int start = (head - size + capacity) % capacity;
         for (int i = 0; i < size; i++) {
             data[i] = history[(start + i) % capacity];
+        }
+        StlModel m = fit(data, lastBucket, period);
+        seasonalBySlot = m.seasonalBySlot;
+        level = m.level;
+        scale = m.scale;
+        lastRefitNanos = System.nanoTime() - started;
+    }
+
+    /**
+     * Fits a model to {@code data} (oldest first; the last value is bucket {@code lastBucket}):
+     * robust STL, then per slot the median of its seasonal values over the cycles (so one anomalous
+     * day does not become the next day's expectation), the level as an EWMA of the deseasonalised
+     * values, and the scale as 1.4826 · MAD of the one-step errors over the last two cycles
+     * (in-sample STL residuals are far smaller than the errors of a forecast).
+     */
+    public static StlModel fit(double[] data, long lastBucket, int period) {
+        int n = data.length;
+        if (n < MIN_CYCLES * period) {
+            throw new IllegalArgumentException("need " + MIN_CYCLES + " cycles of " + period + " points, got " + n);
         }
         SeasonalTrendLoess.Decomposition d = new SeasonalTrendLoess.Builder()
                 .setPeriodLength(period)
@@ -112,10 +128,8 @@ public final class StlResidualDetector implements AnomalyDetector {
                 .decompose();
         double[] trend = d.getTrend();
         double[] seasonal = d.getSeasonal();
-        int n = data.length;
-        // the seasonal value of a slot is the median of its STL seasonal values over the cycles in
-        // the history, so one anomalous day does not become next day's expectation
-        seasonalBySlot = new double[period];
+        StlModel m = new StlModel();
+        m.seasonalBySlot = new double[period];
         int cycles = n / period;
         double[] perCycle = new double[cycles];
         for (int slotOffset = 0; slotOffset < period; slotOffset++) {
@@ -124,34 +138,41 @@ public final class StlResidualDetector implements AnomalyDetector {
                 perCycle[c] = seasonal[i - c * period];
             }
             long b = lastBucket - (n - 1 - i);
-            seasonalBySlot[(int) Math.floorMod(b, (long) period)] = median(perCycle);
+            m.seasonalBySlot[(int) Math.floorMod(b, (long) period)] = median(perCycle);
         }
-        double[] seasonalFit = new double[n];
-        for (int i = 0; i < n; i++) {
-            long b = lastBucket - (n - 1 - i);
-            seasonalFit[i] = seasonalBySlot[(int) Math.floorMod(b, (long) period)];
-        }
-        // forecast = level + seasonal[slot], the level an EWMA of the deseasonalised values (updated
-        // online between refits, so a day-to-day level change does not flag a whole day); the scale
-        // is the robust spread of those one-step errors over the last two days of the history
-        // (in-sample STL residuals are far smaller than the errors of a forecast)
         double lvl = trend[0];
         int window = Math.min(n - 1, 2 * period);
         double[] errors = new double[window];
         for (int i = 1; i < n; i++) {
-            double deseasonalised = data[i] - seasonalFit[i];
+            long b = lastBucket - (n - 1 - i);
+            double deseasonalised = data[i] - m.seasonalBySlot[(int) Math.floorMod(b, (long) period)];
             if (i >= n - window) {
                 errors[i - (n - window)] = deseasonalised - lvl;
             }
             lvl = LEVEL_SMOOTHING * deseasonalised + (1 - LEVEL_SMOOTHING) * lvl;
         }
-        level = lvl;
+        m.level = lvl;
         double center = median(errors);
         for (int i = 0; i < window; i++) {
             errors[i] = Math.abs(errors[i] - center);
         }
-        scale = 1.4826 * median(errors);
-        lastRefitNanos = System.nanoTime() - started;
+        m.scale = 1.4826 * median(errors);
+        return m;
+    }
+
+    /**
+     * Scores {@code value} in {@code slot} against a fitted model and moves the model's level (a
+     * flagged value only as far as the band edge).
+     */
+    public static DetectorResult score(StlModel m, int slot, double value, double delta) {
+        double expected = m.level + m.seasonalBySlot[slot];
+        double s = Math.max(m.scale, 1e-9 * Math.max(1.0, Math.abs(expected)));
+        double score = Math.abs(value - expected) / s;
+        double lower = expected - delta * s;
+        double upper = expected + delta * s;
+        double learned = Math.max(lower, Math.min(upper, value));
+        m.level = LEVEL_SMOOTHING * (learned - m.seasonalBySlot[slot]) + (1 - LEVEL_SMOOTHING) * m.level;
+        return new DetectorResult(value, expected, lower, upper, score, score > delta, true);
     }
 
     private static double median(double[] v) {
