@@ -4,7 +4,13 @@ import com.amazon.randomcutforest.config.Precision;
 import com.amazon.randomcutforest.config.TransformMethod;
 import com.amazon.randomcutforest.parkservices.ForecastDescriptor;
 import com.amazon.randomcutforest.parkservices.RCFCaster;
+import com.amazon.randomcutforest.parkservices.state.RCFCasterMapper;
+import com.amazon.randomcutforest.parkservices.state.RCFCasterState;
 import com.amazon.randomcutforest.returntypes.RangeVector;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * Thresholded Random Cut Forest on internally shingled points, from Amazon's
@@ -21,8 +27,16 @@ public final class RandomCutForestDetector implements AnomalyDetector {
     public static final int DEFAULT_TREES = 30;
     public static final int DEFAULT_SAMPLE_SIZE = 256;
 
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
     private final RCFCaster forest;
     private RangeVector previousForecast;
+
+    private RandomCutForestDetector(RCFCaster forest, RangeVector previousForecast) {
+        this.forest = forest;
+        this.previousForecast = previousForecast;
+    }
 
     public RandomCutForestDetector(int shingleSize, int trees, int sampleSize, double anomalyRate, long seed) {
         this.forest = RCFCaster.builder()
@@ -42,6 +56,44 @@ public final class RandomCutForestDetector implements AnomalyDetector {
 
     public static RandomCutForestDetector defaults() {
         return new RandomCutForestDetector(DEFAULT_SHINGLE_SIZE, DEFAULT_TREES, DEFAULT_SAMPLE_SIZE, 0.005, 42L);
+    }
+
+    /**
+     * Model bytes: the library's {@link RCFCasterState} (via {@link RCFCasterMapper}) and the
+     * pending one-step forecast, as JSON. Hundreds of KB for the default forest.
+     */
+    public byte[] encode() {
+        Envelope e = new Envelope();
+        e.forest = new RCFCasterMapper().toState(forest);
+        if (previousForecast != null) {
+            e.values = previousForecast.values;
+            e.upper = previousForecast.upper;
+            e.lower = previousForecast.lower;
+        }
+        try {
+            return JSON.writeValueAsBytes(e);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    public static RandomCutForestDetector decode(byte[] bytes) {
+        try {
+            Envelope e = JSON.readValue(bytes, Envelope.class);
+            RCFCaster forest = new RCFCasterMapper().toModel(e.forest, 0L);
+            RangeVector previous = e.values == null ? null : new RangeVector(e.values, e.upper, e.lower);
+            return new RandomCutForestDetector(forest, previous);
+        } catch (IOException ex) {
+            throw new IllegalArgumentException("corrupt random cut forest model", ex);
+        }
+    }
+
+    /** JSON envelope of {@link #encode()}. */
+    public static class Envelope {
+        public RCFCasterState forest;
+        public float[] values;
+        public float[] upper;
+        public float[] lower;
     }
 
     /** The library model (for state mapping and size measurements). */

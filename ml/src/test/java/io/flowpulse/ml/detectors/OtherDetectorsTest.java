@@ -1,5 +1,6 @@
 package io.flowpulse.ml.detectors;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,6 +45,20 @@ class OtherDetectorsTest {
         assertTrue(s.lower() <= s.expected() && s.expected() <= s.upper());
         assertTrue(s.value() > s.upper());
         assertTrue(flagged(r, 48 * 3, 48 * 10, spike) <= 48 * 7 / 50, "clean days under 2% flagged");
+    }
+
+    @Test
+    void randomCutForestSurvivesEncodeDecode() {
+        RandomCutForestDetector original = RandomCutForestDetector.defaults();
+        HoltWintersTest.run(original, 48 * 8, Map.of());
+        byte[] bytes = original.encode();
+        RandomCutForestDetector copy = RandomCutForestDetector.decode(bytes);
+        long t = HoltWintersTest.START + 48 * 8 * BUCKET;
+        DetectorResult a = original.update(t, 1e4);
+        DetectorResult b = copy.update(t, 1e4);
+        assertEquals(a.expected(), b.expected(), 1e-3, "the pending forecast is restored");
+        assertTrue(b.warm() && b.anomalous(), b.toString());
+        assertTrue(bytes.length > 10_000, "a forest is big: " + bytes.length);
     }
 
     @Test
