@@ -280,6 +280,9 @@ public final class DemoCommand implements Command {
                         + " v" + e.getVersion() + ": " + e.getReason());
             }
             for (Alert al : alerts.poll(Duration.ofMillis(20))) {
+                if (al.getState() == io.flowpulse.records.AlertState.CLEARED) {
+                    continue; // printed: alerts as they open and escalate; clears are in alerts.csv
+                }
                 String line = String.format("ALERT %-9s %-8s %s|%s|%s buckets %s..%s count %d peak score %.1f (id %s)",
                         al.getState(), al.getSeverity(), al.getDevice(), al.getPort(), al.getDirection(),
                         Instant.ofEpochMilli(al.getFirstBucketMillis()), Instant.ofEpochMilli(al.getLastBucketMillis()),

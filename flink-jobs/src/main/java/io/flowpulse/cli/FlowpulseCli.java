@@ -14,6 +14,8 @@ public final class FlowpulseCli {
                 new FlowsCommand(),
                 new ReplayCommand(),
                 new BenchFlowsCommand(),
+                new EvaluateDetectorCommand(),
+                new BenchmarkDetectorsCommand(),
                 new io.flowpulse.sim.SimulateCommand());
     }
 

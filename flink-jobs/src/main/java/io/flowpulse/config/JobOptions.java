@@ -88,6 +88,15 @@ public final class JobOptions {
     public static final ConfigOption<Duration> PORT_STATE_TTL = ConfigOptions.key("ports.state-ttl")
             .durationType().defaultValue(Duration.ofDays(2)).withDescription("A port without samples for this long has its state cleared.");
 
+    // ---- detectors and alerts ----
+    public static final ConfigOption<String> PORT_DETECTOR = ConfigOptions.key("detectors.port")
+            .stringType().defaultValue("holt-winters")
+            .withDescription("Per-port detector: holt-winters (compact per-key profile, default) or stl (STL residuals, daily refit).");
+    public static final ConfigOption<Integer> ALERTS_ESCALATE_AFTER = ConfigOptions.key("alerts.escalate-after")
+            .intType().defaultValue(4).withDescription("Consecutive anomalous buckets that escalate a WARNING to CRITICAL.");
+    public static final ConfigOption<Integer> ALERTS_CLEAR_AFTER = ConfigOptions.key("alerts.clear-after")
+            .intType().defaultValue(2).withDescription("Consecutive normal buckets that clear an alert.");
+
     // ---- models ----
     public static final ConfigOption<String> MODELS_SIGNING_KEY_FILE = ConfigOptions.key("models.signing-key-file")
             .stringType().noDefaultValue()
