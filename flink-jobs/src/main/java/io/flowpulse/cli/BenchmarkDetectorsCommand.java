@@ -72,9 +72,16 @@ public class BenchmarkDetectorsCommand implements Command {
         feed(rcfFitted, series, FOUR_WEEKS);
         RCFCasterMapper mapper = new RCFCasterMapper();
         int rcfBytes = new ObjectMapper().writeValueAsBytes(mapper.toState(rcfFitted.model())).length;
-        System.out.printf(Locale.ROOT, "%-18s %10.0f %20.2f   %d (RCFCasterMapper state as JSON, %d trees, sample %d)%n",
+        long roundTrips = 20;
+        long started = System.nanoTime();
+        for (int i = 0; i < roundTrips; i++) {
+            rcfFitted = RandomCutForestDetector.decode(rcfFitted.encode());
+        }
+        double roundTripMillis = (System.nanoTime() - started) / 1e6 / roundTrips;
+        System.out.printf(Locale.ROOT, "%-18s %10.0f %20.2f   %d (RCFCasterMapper state as JSON, %d trees, sample %d;"
+                        + " encode+decode %.1f ms, paid per bucket by PortRcfDetector)%n",
                 RandomCutForestDetector.ID, rcfRate, rcfFit, rcfBytes, RandomCutForestDetector.DEFAULT_TREES,
-                RandomCutForestDetector.DEFAULT_SAMPLE_SIZE);
+                RandomCutForestDetector.DEFAULT_SAMPLE_SIZE, roundTripMillis);
 
         Supplier<AnomalyDetector> stl = () -> StlResidualDetector.forBucket(FIVE_MINUTES);
         double stlRate = rate(stl, series, rcfPoints);

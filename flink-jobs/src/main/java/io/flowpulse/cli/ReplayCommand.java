@@ -76,6 +76,7 @@ public final class ReplayCommand implements Command {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"); // fail fast when the broker is unreachable
         DecodeStats stats = new DecodeStats();
         PacketDecoder decoder = new PacketDecoder(stats, Path.of(pcap).getFileName().toString());
         FlowKeySelector keys = new FlowKeySelector();
