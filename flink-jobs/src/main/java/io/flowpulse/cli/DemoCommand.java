@@ -162,7 +162,21 @@ public final class DemoCommand implements Command {
             FlowKeySelector keys = new FlowKeySelector();
             long[] n = new long[2];
             if (a.has("pcap")) {
-                throw new CliArgs.UsageException("--pcap is not available yet");
+                Path pcap = Path.of(a.get("pcap", null));
+                say("reading packets from " + pcap + " ...");
+                io.flowpulse.sources.pcap.DecodeStats stats = new io.flowpulse.sources.pcap.DecodeStats();
+                io.flowpulse.sources.pcap.PacketDecoder decoder =
+                        new io.flowpulse.sources.pcap.PacketDecoder(stats, pcap.getFileName().toString());
+                try (io.flowpulse.sources.pcap.PcapReader reader = io.flowpulse.sources.pcap.PcapReader.open(pcap)) {
+                    for (io.flowpulse.sources.pcap.PcapFrame f = reader.next(); f != null; f = reader.next()) {
+                        io.flowpulse.records.PacketEvent p = decoder.decode(f);
+                        if (p != null) {
+                            writer.send(packetsTopic, keys.getKey(p), p.getTimestampMicros() / 1000, Codecs.PACKET_EVENT, p);
+                            n[0]++;
+                        }
+                    }
+                }
+                say("capture: " + n[0] + " IP packets, skipped " + stats.skipped);
             } else {
                 say("simulating " + duration + " of packets (seed " + params.seed + ") ...");
                 sim.generatePackets(p -> {

@@ -96,7 +96,9 @@ public final class ReplayCommand implements Command {
                 if (!Double.isInfinite(speed)) {
                     pace(wallStart, (p.getTimestampMicros() - firstMicros) / speed);
                 }
-                producer.send(new ProducerRecord<>(topic, null, Math.floorDiv(p.getTimestampMicros(), 1000),
+                // Kafka timestamp = now (producer time): capture time as the record timestamp would let
+                // time-based retention delete a replay of an old capture as soon as it is written
+                producer.send(new ProducerRecord<>(topic, null, null,
                         keys.getKey(p).getBytes(StandardCharsets.UTF_8), Codecs.PACKET_EVENT.encode(p)));
                 sent++;
             }
@@ -120,6 +122,6 @@ public final class ReplayCommand implements Command {
     private static void usage() {
         System.err.println("usage: ./flowpulse replay --pcap FILE [--speed N | --max] [--topic packets]"
                 + " [--bootstrap-servers HOST:PORT]\n"
-                + "  key = flow key (FlowKeySelector, UTF-8), value = Codecs.PACKET_EVENT, record time = capture time");
+                + "  key = flow key (FlowKeySelector, UTF-8), value = Codecs.PACKET_EVENT, Kafka record time = producer time (capture time is in the record)");
     }
 }
