@@ -33,7 +33,9 @@ public enum Operators {
     FLOW_CLASSIFIER("flow-classifier", "FlowClassifier"),
     CLASSIFICATIONS_SINK("classifications-sink", "Kafka sink: classifications"),
     MODEL_EVENTS_SINK("model-events-sink", "Kafka sink: model-events"),
-    UNSCORED_FLOWS_SINK("unscored-flows-sink", "Kafka sink: unscored-flows");
+    UNSCORED_FLOWS_SINK("unscored-flows-sink", "Kafka sink: unscored-flows"),
+    PORT_DETECTOR_ROUTE_HW("port-detector-route-hw", "Keys scored by Holt-Winters"),
+    PORT_DETECTOR_ROUTE_STL("port-detector-route-stl", "Keys scored by STL");
 
     private final String uid;
     private final String displayName;

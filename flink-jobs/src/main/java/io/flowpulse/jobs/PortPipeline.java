@@ -52,20 +52,25 @@ final class PortPipeline {
                     .uid(Operators.PORT_POINTS_SINK.uid()).name(Operators.PORT_POINTS_SINK.displayName());
         }
 
-        // per-key detector: expected value and accepted band with every score
+        // per-key detector (global default, overridable per device/port/direction): expected value
+        // and accepted band with every score
         Duration bucket = conf.get(JobOptions.PORT_BUCKET);
-        String detector = conf.get(JobOptions.PORT_DETECTOR);
-        SingleOutputStreamOperator<AnomalyScore> scores;
-        if (detector.equals("holt-winters")) {
-            scores = points.keyBy(new PortPointKeySelector())
+        DetectorChoice choice = new DetectorChoice(conf.get(JobOptions.PORT_DETECTOR), conf.get(JobOptions.PORT_DETECTOR_OVERRIDES));
+        DataStream<AnomalyScore> scores = null;
+        if (choice.uses("holt-winters")) {
+            scores = points.filter(p -> choice.detectorFor(p).equals("holt-winters"))
+                    .uid(Operators.PORT_DETECTOR_ROUTE_HW.uid()).name(Operators.PORT_DETECTOR_ROUTE_HW.displayName())
+                    .keyBy(new PortPointKeySelector())
                     .process(new PortAnomalyDetector(HoltWintersParams.forBucket(bucket.toMillis())))
                     .uid(Operators.PORT_DETECTOR.uid()).name(Operators.PORT_DETECTOR.displayName());
-        } else if (detector.equals("stl")) {
-            scores = points.keyBy(new PortPointKeySelector())
+        }
+        if (choice.uses("stl")) {
+            DataStream<AnomalyScore> stl = points.filter(p -> choice.detectorFor(p).equals("stl"))
+                    .uid(Operators.PORT_DETECTOR_ROUTE_STL.uid()).name(Operators.PORT_DETECTOR_ROUTE_STL.displayName())
+                    .keyBy(new PortPointKeySelector())
                     .process(new PortStlDetector(bucket))
                     .uid(Operators.PORT_STL_DETECTOR.uid()).name(Operators.PORT_STL_DETECTOR.displayName());
-        } else {
-            throw new IllegalArgumentException("unknown " + JobOptions.PORT_DETECTOR.key() + ": " + detector);
+            scores = scores == null ? stl : scores.union(stl);
         }
         if (sinks.anomalies() != null) {
             scores.sinkTo(sinks.anomalies())
@@ -81,5 +86,42 @@ final class PortPipeline {
                     .uid(Operators.ALERTS_SINK.uid()).name(Operators.ALERTS_SINK.displayName());
         }
         return points;
+    }
+
+    /** Which detector scores a key: the most specific override, else the default. */
+    static final class DetectorChoice implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        static final java.util.Set<String> KNOWN = java.util.Set.of("holt-winters", "stl");
+        private final String defaultDetector;
+        private final java.util.Map<String, String> overrides;
+
+        DetectorChoice(String defaultDetector, java.util.Map<String, String> overrides) {
+            this.defaultDetector = check(defaultDetector);
+            this.overrides = new java.util.HashMap<>();
+            overrides.forEach((k, v) -> this.overrides.put(k, check(v)));
+        }
+
+        private static String check(String d) {
+            if (!KNOWN.contains(d)) {
+                throw new IllegalArgumentException("unknown detector '" + d + "', known: " + KNOWN);
+            }
+            return d;
+        }
+
+        boolean uses(String d) {
+            return defaultDetector.equals(d) || overrides.containsValue(d);
+        }
+
+        String detectorFor(PortPoint p) {
+            String dir = p.getDirection().name();
+            for (String k : new String[] {p.getDevice() + "|" + p.getPort() + "|" + dir, p.getDevice() + "|" + p.getPort() + "|*",
+                    p.getDevice() + "|*|*"}) {
+                String d = overrides.get(k);
+                if (d != null) {
+                    return d;
+                }
+            }
+            return defaultDetector;
+        }
     }
 }

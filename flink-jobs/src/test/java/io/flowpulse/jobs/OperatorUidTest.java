@@ -30,13 +30,23 @@ class OperatorUidTest {
 
     @Test
     void everyOperatorHasAStableUidFromTheOperatorsEnum() {
+        assertUids(new Configuration());
+    }
+
+    @Test
+    void bothDetectorBranchesHaveUidsWhenKeysAreSplitBetweenThem() {
+        assertUids(org.apache.flink.configuration.Configuration.fromMap(java.util.Map.of(
+                JobOptions.PORT_DETECTOR_OVERRIDES.key(), "core-1|*|*:stl")));
+    }
+
+    private void assertUids(Configuration conf) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DataGeneratorSource<RawRecord> none = new DataGeneratorSource<>(i -> new RawRecord(), 0, TypeInformation.of(RawRecord.class));
         FlowpulseTopology.defineWorkflow(env, new FlowpulseSources(none, none, none, none),
                 new FlowpulseSinks(new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(),
                         new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(),
                         new DiscardingSink<>()),
-                new Configuration());
+                conf);
         StreamGraph graph = env.getStreamGraph();
         Set<String> known = Arrays.stream(Operators.values()).map(Operators::uid).collect(Collectors.toSet());
         List<String> missing = new ArrayList<>();
