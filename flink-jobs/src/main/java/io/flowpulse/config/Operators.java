@@ -35,7 +35,8 @@ public enum Operators {
     MODEL_EVENTS_SINK("model-events-sink", "Kafka sink: model-events"),
     UNSCORED_FLOWS_SINK("unscored-flows-sink", "Kafka sink: unscored-flows"),
     PORT_DETECTOR_ROUTE_HW("port-detector-route-hw", "Keys scored by Holt-Winters"),
-    PORT_DETECTOR_ROUTE_STL("port-detector-route-stl", "Keys scored by STL");
+    PORT_DETECTOR_ROUTE_STL("port-detector-route-stl", "Keys scored by STL"),
+    SCORE_DUE_TIME("score-due-time", "Scores at their bucket's due time");
 
     private final String uid;
     private final String displayName;

@@ -10,7 +10,9 @@ import io.flowpulse.records.DeadLetter;
 import io.flowpulse.records.PortPoint;
 import io.flowpulse.records.PortSample;
 import io.flowpulse.records.codec.Codecs;
+import io.flowpulse.functions.BucketDueTimeStamper;
 import io.flowpulse.functions.PortAnomalyDetector;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import io.flowpulse.functions.PortPointKeySelector;
 import io.flowpulse.functions.PortStlDetector;
 import io.flowpulse.ml.detectors.HoltWintersParams;
@@ -72,6 +74,9 @@ final class PortPipeline {
                     .uid(Operators.PORT_STL_DETECTOR.uid()).name(Operators.PORT_STL_DETECTOR.displayName());
             scores = scores == null ? stl : scores.union(stl);
         }
+        scores = scores.transform(Operators.SCORE_DUE_TIME.displayName(), TypeInformation.of(AnomalyScore.class),
+                        new BucketDueTimeStamper(conf.get(JobOptions.PORT_ALLOWED_LATENESS).toMillis()))
+                .uid(Operators.SCORE_DUE_TIME.uid());
         if (sinks.anomalies() != null) {
             scores.sinkTo(sinks.anomalies())
                     .uid(Operators.ANOMALIES_SINK.uid()).name(Operators.ANOMALIES_SINK.displayName());
