@@ -25,14 +25,15 @@ class DemoCommandITCase {
         int code;
         System.setOut(new PrintStream(new TeeOutputStream(original, buffer), true, StandardCharsets.UTF_8));
         try {
-            code = new DemoCommand().run(new String[] {"--duration", "20s", "--port-days", "3", "--output", out.toString()});
+            code = new DemoCommand().run(new String[] {"--duration", "20s", "--port-days", "5", "--output", out.toString()});
         } finally {
             System.setOut(original);
         }
         String printed = buffer.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, printed);
         assertTrue(printed.contains("Flink web UI: http://127.0.0.1:"), printed);
-        for (String file : new String[] {"flows.csv", "dead-letters.csv", "classifications.csv", "model-events.csv"}) {
+        for (String file : new String[] {"flows.csv", "dead-letters.csv", "classifications.csv", "model-events.csv",
+                "port-points.csv", "anomalies.csv", "alerts.csv"}) {
             assertTrue(Files.readAllLines(out.resolve(file)).size() > 1, file + " is empty");
         }
         assertTrue(printed.matches("(?s).*flows\\s+[1-9][0-9,]*\\n.*"), "flows counted: " + printed);
