@@ -14,6 +14,7 @@ public final class ClassifierModels {
 
     static {
         register(PriorModel.FORMAT, PriorModel::decode);
+        register(CompactForest.FORMAT, CompactForest::decode);
     }
 
     private ClassifierModels() {}
