@@ -16,10 +16,15 @@ public final class FlowpulseCli {
                 new BenchFlowsCommand(),
                 new EvaluateDetectorCommand(),
                 new BenchmarkDetectorsCommand(),
+                new TrainCommand(),
+                new EvaluateClassifierCommand(),
+                new ClassifyStreamCommand(),
                 new io.flowpulse.sim.SimulateCommand());
     }
 
     public static void main(String[] args) throws Exception {
+        // Tribuo logs every trained tree through java.util.logging; keep the terminal readable
+        java.util.logging.Logger.getLogger("org.tribuo").setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args));
     }
 

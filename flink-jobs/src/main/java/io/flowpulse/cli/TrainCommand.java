@@ -1,0 +1,171 @@
+package io.flowpulse.cli;
+
+import io.flowpulse.local.TopicWriter;
+import io.flowpulse.ml.classify.ClassificationMetrics;
+import io.flowpulse.ml.classify.ClassifierModel;
+import io.flowpulse.ml.classify.ClassifierModels;
+import io.flowpulse.ml.classify.ForestTrainer;
+import io.flowpulse.ml.classify.LabelledTable;
+import io.flowpulse.ml.classify.ModelSigner;
+import io.flowpulse.records.ModelKind;
+import io.flowpulse.records.ModelUpdate;
+import io.flowpulse.records.codec.Codecs;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code ./flowpulse train}: trains a flow classifier on a labelled CSV, evaluates it on a
+ * stratified held-out split, writes the signed {@link ModelUpdate} (Avro single-object bytes) and
+ * a model card, and publishes it to the models topic only if it beats the champion on the same
+ * split (unless --force).
+ */
+public final class TrainCommand implements Command {
+    static final String HELP = String.join("\n",
+            "usage: ./flowpulse train --dataset FILE.csv[.gz] --label-column C [options]",
+            "  --model rf                 random forest (Tribuo CART trees, served as compact arrays); default rf",
+            "  --trees N --depth N        forest size (default 100 trees, depth 14)",
+            "  --features a,b,c           feature columns (default: every numeric column but the label)",
+            "  --test-fraction F          held-out share per class (default 0.3), --seed N (default 42)",
+            "  --model-id ID --version N  identity of the model update (default flow-classifier, created time)",
+            "  --output FILE              model file (default model.avro; the model card goes to FILE.card.json)",
+            "  --signing-key-file FILE    HMAC key (else FLOWPULSE_MODEL_KEY)",
+            "  --champion FILE            current model: write/publish only if the new one has a higher macro F1",
+            "  --force                    write/publish even if not better than the champion",
+            "  --publish --bootstrap-servers H:P [--topic models]   send the signed update to Kafka",
+            "");
+
+    @Override
+    public String name() {
+        return "train";
+    }
+
+    @Override
+    public String summary() {
+        return "train a flow classifier on labelled CSV, evaluate, sign, write a model card, publish if better";
+    }
+
+    @Override
+    public int run(String[] args) throws Exception {
+        if (List.of(args).contains("--help")) {
+            System.out.print(HELP);
+            return 0;
+        }
+        CliArgs a = CliArgs.parse(args, Set.of("dataset", "label-column", "model", "trees", "depth", "features",
+                "test-fraction", "seed", "model-id", "version", "output", "signing-key-file", "champion",
+                "bootstrap-servers", "topic"), Set.of("force", "publish"));
+        if (!a.get("model", "rf").equals("rf")) {
+            throw new CliArgs.UsageException("only --model rf is available so far (gbt and lr are not built yet)");
+        }
+        Path dataset = Path.of(a.require("dataset"));
+        String labelColumn = a.require("label-column");
+        List<String> features = a.has("features") ? List.of(a.get("features", "").split(",")) : null;
+        long seed = a.getLong("seed", 42);
+        LabelledTable all = LabelledTable.fromCsv(dataset, labelColumn, features);
+        LabelledTable[] split = all.stratifiedSplit(a.getDouble("test-fraction", 0.3), seed);
+        ForestTrainer.Params params = new ForestTrainer.Params(a.getInt("trees", 100), a.getInt("depth", 14), 0.5f, seed);
+        long t0 = System.nanoTime();
+        ForestTrainer.Trained trained = ForestTrainer.train(split[0], params);
+        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        ClassificationMetrics m = ClassificationMetrics.evaluate(trained.forest, split[1]);
+        System.out.printf("trained %s: %d trees on %,d rows x %d features in %.1f s; held-out %,d rows:%n%s%n",
+                trained.forest.format(), trained.forest.trees(), split[0].size(), all.names.size(), trainSeconds,
+                split[1].size(), m.report());
+
+        if (a.has("champion")) {
+            ModelUpdate champion = Codecs.MODEL_UPDATE.decode(Files.readAllBytes(Path.of(a.get("champion", null))));
+            ClassifierModel cm = ClassifierModels.decode(champion.getFormat(), bytes(champion.getPayload()));
+            double championF1 = ClassificationMetrics.evaluate(cm, split[1]).macroF1();
+            System.out.printf("champion %s v%d macro F1 on the same split: %.4f; challenger: %.4f%n",
+                    champion.getModelId(), champion.getVersion(), championF1, m.macroF1());
+            if (m.macroF1() <= championF1 && !a.has("force")) {
+                System.out.println("not better than the champion: nothing written or published (--force overrides)");
+                return 3;
+            }
+        }
+
+        byte[] key = signingKey(a);
+        String modelId = a.get("model-id", "flow-classifier");
+        long version = a.getLong("version", System.currentTimeMillis());
+        byte[] payload = trained.forest.encode();
+        Map<String, Double> metrics = new LinkedHashMap<>(m.summary());
+        ModelUpdate update = ModelUpdate.newBuilder()
+                .setModelId(modelId).setKind(ModelKind.FLOW_CLASSIFIER).setVersion(version)
+                .setCreatedMillis(System.currentTimeMillis()).setMetrics(metrics).setFormat(trained.forest.format())
+                .setPayload(ByteBuffer.wrap(payload))
+                .setSignature(ByteBuffer.wrap(new ModelSigner(key).sign(modelId, ModelKind.FLOW_CLASSIFIER.name(), version,
+                        trained.forest.format(), payload)))
+                .build();
+        Path out = Path.of(a.get("output", "model.avro"));
+        Files.write(out, Codecs.MODEL_UPDATE.encode(update));
+        Path card = Path.of(out + ".card.json");
+        Files.writeString(card, modelCard(update, dataset, labelColumn, all, split, params, m, trainSeconds));
+        System.out.printf("wrote %s (%,d bytes, %s v%d, signed) and %s%n", out, Files.size(out), modelId, version, card);
+        if (a.has("publish")) {
+            try (TopicWriter w = new TopicWriter(a.require("bootstrap-servers"))) {
+                w.send(a.get("topic", "models"), modelId, update.getCreatedMillis(), Codecs.MODEL_UPDATE, update);
+                w.flush();
+            }
+            System.out.println("published to " + a.get("topic", "models"));
+        }
+        return 0;
+    }
+
+    static byte[] signingKey(CliArgs a) throws java.io.IOException {
+        if (a.has("signing-key-file")) {
+            return Files.readString(Path.of(a.get("signing-key-file", null))).trim().getBytes(StandardCharsets.UTF_8);
+        }
+        String env = System.getenv("FLOWPULSE_MODEL_KEY");
+        if (env == null || env.isBlank()) {
+            throw new CliArgs.UsageException("no signing key: give --signing-key-file or set FLOWPULSE_MODEL_KEY");
+        }
+        return env.trim().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] bytes(ByteBuffer b) {
+        ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+
+    private static String modelCard(ModelUpdate u, Path dataset, String labelColumn, LabelledTable all,
+            LabelledTable[] split, ForestTrainer.Params p, ClassificationMetrics m, double trainSeconds) {
+        StringBuilder sb = new StringBuilder("{\n");
+        sb.append("  \"modelId\": \"").append(u.getModelId()).append("\",\n");
+        sb.append("  \"version\": ").append(u.getVersion()).append(",\n");
+        sb.append("  \"format\": \"").append(u.getFormat()).append("\",\n");
+        sb.append("  \"library\": \"Tribuo 4.3.2 RandomForestTrainer(CART) -> CompactForest\",\n");
+        sb.append("  \"data\": {\"file\": \"").append(dataset.toString().replace("\\", "/")).append("\", \"labelColumn\": \"")
+                .append(labelColumn).append("\", \"rows\": ").append(all.size()).append(", \"train\": ").append(split[0].size())
+                .append(", \"test\": ").append(split[1].size()).append(", \"split\": \"stratified\"},\n");
+        sb.append("  \"parameters\": {\"trees\": ").append(p.trees).append(", \"maxDepth\": ").append(p.maxDepth)
+                .append(", \"featureFraction\": ").append(p.featureFraction).append(", \"seed\": ").append(p.seed).append("},\n");
+        sb.append("  \"metrics\": {");
+        String sep = "";
+        for (Map.Entry<String, Double> e : m.summary().entrySet()) {
+            sb.append(sep).append('"').append(e.getKey()).append("\": ").append(String.format("%.6f", e.getValue()));
+            sep = ", ";
+        }
+        sb.append("},\n  \"perClassRecall\": {");
+        sep = "";
+        for (int c = 0; c < m.classes.size(); c++) {
+            sb.append(sep).append('"').append(m.classes.get(c).replace("\"", "'")).append("\": ")
+                    .append(String.format("%.6f", m.recall(c)));
+            sep = ", ";
+        }
+        sb.append("},\n  \"featureSchema\": {\"version\": 1, \"names\": [");
+        sep = "";
+        for (String n : all.names) {
+            sb.append(sep).append('"').append(n.replace("\"", "'")).append('"');
+            sep = ", ";
+        }
+        sb.append("]},\n  \"trainingSeconds\": ").append(String.format("%.3f", trainSeconds)).append("\n}\n");
+        return sb.toString();
+    }
+}
