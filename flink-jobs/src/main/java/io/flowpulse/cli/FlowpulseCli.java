@@ -19,6 +19,7 @@ public final class FlowpulseCli {
                 new TrainCommand(),
                 new EvaluateClassifierCommand(),
                 new ClassifyStreamCommand(),
+                new BenchClassifierCommand(),
                 new io.flowpulse.sim.SimulateCommand());
     }
 

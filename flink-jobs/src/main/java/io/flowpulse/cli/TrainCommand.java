@@ -31,6 +31,7 @@ public final class TrainCommand implements Command {
             "  --model rf                 random forest (Tribuo CART trees, served as compact arrays); default rf",
             "  --trees N --depth N        forest size (default 100 trees, depth 14)",
             "  --features a,b,c           feature columns (default: every numeric column but the label)",
+            "  --exclude a,b              columns never used as features (identifiers such as id, ports, times)",
             "  --test-fraction F          held-out share per class (default 0.3), --seed N (default 42)",
             "  --model-id ID --version N  identity of the model update (default flow-classifier, created time)",
             "  --output FILE              model file (default model.avro; the model card goes to FILE.card.json)",
@@ -57,7 +58,7 @@ public final class TrainCommand implements Command {
             return 0;
         }
         CliArgs a = CliArgs.parse(args, Set.of("dataset", "label-column", "model", "trees", "depth", "features",
-                "test-fraction", "seed", "model-id", "version", "output", "signing-key-file", "champion",
+                "exclude", "test-fraction", "seed", "model-id", "version", "output", "signing-key-file", "champion",
                 "bootstrap-servers", "topic"), Set.of("force", "publish"));
         if (!a.get("model", "rf").equals("rf")) {
             throw new CliArgs.UsageException("only --model rf is available so far (gbt and lr are not built yet)");
@@ -67,6 +68,10 @@ public final class TrainCommand implements Command {
         List<String> features = a.has("features") ? List.of(a.get("features", "").split(",")) : null;
         long seed = a.getLong("seed", 42);
         LabelledTable all = LabelledTable.fromCsv(dataset, labelColumn, features);
+        if (a.has("exclude")) {
+            List<String> drop = List.of(a.get("exclude", "").split(","));
+            all = all.without(drop);
+        }
         LabelledTable[] split = all.stratifiedSplit(a.getDouble("test-fraction", 0.3), seed);
         ForestTrainer.Params params = new ForestTrainer.Params(a.getInt("trees", 100), a.getInt("depth", 14), 0.5f, seed);
         long t0 = System.nanoTime();

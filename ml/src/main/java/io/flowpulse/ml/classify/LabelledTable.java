@@ -123,6 +123,27 @@ public final class LabelledTable {
         return Double.isInfinite(v) ? Math.copySign(Double.MAX_VALUE, v) : v;
     }
 
+    /** The same table without the named feature columns. */
+    public LabelledTable without(List<String> drop) {
+        List<Integer> keep = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (!drop.contains(names.get(i))) {
+                keep.add(i);
+                kept.add(names.get(i));
+            }
+        }
+        List<double[]> out = new ArrayList<>(rows.size());
+        for (double[] r : rows) {
+            double[] x = new double[keep.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r[keep.get(i)];
+            }
+            out.add(x);
+        }
+        return new LabelledTable(kept, out, labels);
+    }
+
     /** A stratified split: {@code testFraction} of every class goes to the second table. */
     public LabelledTable[] stratifiedSplit(double testFraction, long seed) {
         Map<String, List<Integer>> byClass = new HashMap<>();
