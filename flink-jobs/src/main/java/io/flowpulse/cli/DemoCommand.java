@@ -12,6 +12,7 @@ import io.flowpulse.records.AnomalyScore;
 import io.flowpulse.records.DeadLetter;
 import io.flowpulse.records.FlowFeatures;
 import io.flowpulse.records.PortPoint;
+import io.flowpulse.records.Severity;
 import io.flowpulse.records.codec.Codecs;
 import io.flowpulse.sim.SimulatorParams;
 import io.flowpulse.sim.TrafficSimulator;
@@ -240,6 +241,7 @@ public final class DemoCommand implements Command {
         final Map<String, Long> published;
         final Configuration jobConf;
         final boolean tty = System.console() != null;
+        int charts;
 
         LiveSummary(String bootstrap, Configuration jobConf, Map<String, Long> published) {
             this.jobConf = jobConf;
@@ -321,6 +323,23 @@ public final class DemoCommand implements Command {
             RecordCsvWriter.write(dir.resolve("dead-letters.csv"), deadLetters.records());
             RecordCsvWriter.write(dir.resolve("classifications.csv"), classifications.records());
             RecordCsvWriter.write(dir.resolve("model-events.csv"), modelEvents.records());
+            // one chart per port series that had an alert
+            java.util.Set<String> alerted = new java.util.TreeSet<>();
+            for (Alert al : alerts.records()) {
+                alerted.add(al.getDevice() + "|" + al.getPort() + "|" + al.getDirection());
+            }
+            Map<String, PlotCommand.Series> series = PlotCommand.read(dir.resolve("anomalies.csv"));
+            int charts = 0;
+            for (String key : alerted) {
+                PlotCommand.Series s = series.get(key);
+                if (s != null) {
+                    s.write(dir.resolve("charts").resolve(key.replaceAll("[^A-Za-z0-9._-]", "_") + ".png"),
+                            key + " (" + Severity.CRITICAL + " after " + jobConf.get(JobOptions.ALERTS_ESCALATE_AFTER) + " in a row)",
+                            jobConf.get(JobOptions.ALERTS_ESCALATE_AFTER), 1400, 500, "bytes per 30-min bucket");
+                    charts++;
+                }
+            }
+            this.charts = charts;
         }
 
         void printFinal(Path dir, String webUrl, Configuration conf, double seconds) {
@@ -348,6 +367,7 @@ public final class DemoCommand implements Command {
             }
             say("where to look:");
             say("  result files:  " + dir.toAbsolutePath() + "/{flows,classifications,model-events,port-points,anomalies,alerts,dead-letters}.csv");
+            say("  charts:        " + dir.toAbsolutePath() + "/charts/ (" + charts + " port series with an alert)");
             say("  Flink web UI:  " + webUrl + " (up while the demo runs; --keep-running keeps it)");
             say("  job log:       " + System.getProperty("java.io.tmpdir") + "/flowpulse.log");
         }

@@ -16,6 +16,7 @@ public final class FlowpulseCli {
                 new BenchFlowsCommand(),
                 new EvaluateDetectorCommand(),
                 new BenchmarkDetectorsCommand(),
+                new PlotCommand(),
                 new TrainCommand(),
                 new EvaluateClassifierCommand(),
                 new ClassifyStreamCommand(),
