@@ -17,6 +17,7 @@ public final class FlowpulseCli {
                 new EvaluateDetectorCommand(),
                 new BenchmarkDetectorsCommand(),
                 new PlotCommand(),
+                new BenchPortKeysCommand(),
                 new TrainCommand(),
                 new EvaluateClassifierCommand(),
                 new ClassifyStreamCommand(),
