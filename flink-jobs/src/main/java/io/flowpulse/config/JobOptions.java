@@ -91,11 +91,11 @@ public final class JobOptions {
     // ---- detectors and alerts ----
     public static final ConfigOption<String> PORT_DETECTOR = ConfigOptions.key("detectors.port")
             .stringType().defaultValue("holt-winters")
-            .withDescription("Per-port detector: holt-winters (compact per-key profile, default) or stl (STL residuals, daily refit).");
+            .withDescription("Per-port detector: holt-winters (compact per-key profile, default), stl (STL residuals, daily refit) or random-cut-forest (~268 KB per key).");
     public static final ConfigOption<Map<String, String>> PORT_DETECTOR_OVERRIDES = ConfigOptions.key("detectors.port-overrides")
             .mapType().defaultValue(new HashMap<>())
             .withDescription("Detector per key, overriding detectors.port: 'device|port|DIRECTION' or 'device|*|*' or 'device|port|*' "
-                    + "-> holt-winters or stl, e.g. core-1|*|*:stl,edge-2|xe-0/0/1|IN:holt-winters.");
+                    + "-> holt-winters, stl or random-cut-forest, e.g. core-1|*|*:stl,edge-2|xe-0/0/1|IN:random-cut-forest.");
     public static final ConfigOption<Integer> ALERTS_ESCALATE_AFTER = ConfigOptions.key("alerts.escalate-after")
             .intType().defaultValue(4).withDescription("Consecutive anomalous buckets that escalate a WARNING to CRITICAL.");
     public static final ConfigOption<Integer> ALERTS_CLEAR_AFTER = ConfigOptions.key("alerts.clear-after")

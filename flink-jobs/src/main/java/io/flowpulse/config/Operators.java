@@ -36,7 +36,9 @@ public enum Operators {
     UNSCORED_FLOWS_SINK("unscored-flows-sink", "Kafka sink: unscored-flows"),
     PORT_DETECTOR_ROUTE_HW("port-detector-route-hw", "Keys scored by Holt-Winters"),
     PORT_DETECTOR_ROUTE_STL("port-detector-route-stl", "Keys scored by STL"),
-    SCORE_DUE_TIME("score-due-time", "Scores at their bucket's due time");
+    SCORE_DUE_TIME("score-due-time", "Scores at their bucket's due time"),
+    PORT_DETECTOR_ROUTE_RCF("port-detector-route-rcf", "Keys scored by Random Cut Forest"),
+    PORT_RCF_DETECTOR("port-rcf-detector", "PortRcfDetector");
 
     private final String uid;
     private final String displayName;

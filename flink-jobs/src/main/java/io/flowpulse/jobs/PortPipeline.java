@@ -14,6 +14,7 @@ import io.flowpulse.functions.BucketDueTimeStamper;
 import io.flowpulse.functions.PortAnomalyDetector;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import io.flowpulse.functions.PortPointKeySelector;
+import io.flowpulse.functions.PortRcfDetector;
 import io.flowpulse.functions.PortStlDetector;
 import io.flowpulse.ml.detectors.HoltWintersParams;
 import io.flowpulse.patterns.AlertEscalation;
@@ -74,6 +75,15 @@ final class PortPipeline {
                     .uid(Operators.PORT_STL_DETECTOR.uid()).name(Operators.PORT_STL_DETECTOR.displayName());
             scores = scores == null ? stl : scores.union(stl);
         }
+        if (choice.uses("random-cut-forest")) {
+            // ~268 KB of state per key: for a short list of important ports, not the default
+            DataStream<AnomalyScore> rcf = points.filter(p -> choice.detectorFor(p).equals("random-cut-forest"))
+                    .uid(Operators.PORT_DETECTOR_ROUTE_RCF.uid()).name(Operators.PORT_DETECTOR_ROUTE_RCF.displayName())
+                    .keyBy(new PortPointKeySelector())
+                    .process(new PortRcfDetector())
+                    .uid(Operators.PORT_RCF_DETECTOR.uid()).name(Operators.PORT_RCF_DETECTOR.displayName());
+            scores = scores == null ? rcf : scores.union(rcf);
+        }
         scores = scores.transform(Operators.SCORE_DUE_TIME.displayName(), TypeInformation.of(AnomalyScore.class),
                         new BucketDueTimeStamper(conf.get(JobOptions.PORT_ALLOWED_LATENESS).toMillis()))
                 .uid(Operators.SCORE_DUE_TIME.uid());
@@ -96,7 +106,7 @@ final class PortPipeline {
     /** Which detector scores a key: the most specific override, else the default. */
     static final class DetectorChoice implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
-        static final java.util.Set<String> KNOWN = java.util.Set.of("holt-winters", "stl");
+        static final java.util.Set<String> KNOWN = java.util.Set.of("holt-winters", "stl", "random-cut-forest");
         private final String defaultDetector;
         private final java.util.Map<String, String> overrides;
 

@@ -36,7 +36,7 @@ class OperatorUidTest {
     @Test
     void bothDetectorBranchesHaveUidsWhenKeysAreSplitBetweenThem() {
         assertUids(org.apache.flink.configuration.Configuration.fromMap(java.util.Map.of(
-                JobOptions.PORT_DETECTOR_OVERRIDES.key(), "core-1|*|*:stl")));
+                JobOptions.PORT_DETECTOR_OVERRIDES.key(), "core-1|*|*:stl,core-2|*|*:random-cut-forest")));
     }
 
     private void assertUids(Configuration conf) {
