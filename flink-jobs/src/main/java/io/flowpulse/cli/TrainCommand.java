@@ -6,6 +6,7 @@ import io.flowpulse.ml.classify.ClassifierModel;
 import io.flowpulse.ml.classify.ClassifierModels;
 import io.flowpulse.ml.classify.ForestTrainer;
 import io.flowpulse.ml.classify.LabelledTable;
+import io.flowpulse.ml.classify.LogisticTrainer;
 import io.flowpulse.ml.classify.ModelSigner;
 import io.flowpulse.records.ModelKind;
 import io.flowpulse.records.ModelUpdate;
@@ -28,7 +29,8 @@ import java.util.Set;
 public final class TrainCommand implements Command {
     static final String HELP = String.join("\n",
             "usage: ./flowpulse train --dataset FILE.csv[.gz] --label-column C [options]",
-            "  --model rf                 random forest (Tribuo CART trees, served as compact arrays); default rf",
+            "  --model rf|lr              random forest (Tribuo CART trees, served as compact arrays; default) or",
+            "                             logistic regression baseline (Tribuo SGD on standardized features)",
             "  --trees N --depth N        forest size (default 100 trees, depth 14)",
             "  --features a,b,c           feature columns (default: every numeric column but the label)",
             "  --exclude a,b              columns never used as features (identifiers such as id, ports, times)",
@@ -60,8 +62,9 @@ public final class TrainCommand implements Command {
         CliArgs a = CliArgs.parse(args, Set.of("dataset", "label-column", "model", "trees", "depth", "features",
                 "exclude", "test-fraction", "seed", "model-id", "version", "output", "signing-key-file", "champion",
                 "bootstrap-servers", "topic"), Set.of("force", "publish"));
-        if (!a.get("model", "rf").equals("rf")) {
-            throw new CliArgs.UsageException("only --model rf is available so far (gbt and lr are not built yet)");
+        String kind = a.get("model", "rf");
+        if (!kind.equals("rf") && !kind.equals("lr")) {
+            throw new CliArgs.UsageException("--model rf or lr (gradient-boosted trees are not built yet)");
         }
         Path dataset = Path.of(a.require("dataset"));
         String labelColumn = a.require("label-column");
@@ -75,12 +78,12 @@ public final class TrainCommand implements Command {
         LabelledTable[] split = all.stratifiedSplit(a.getDouble("test-fraction", 0.3), seed);
         ForestTrainer.Params params = new ForestTrainer.Params(a.getInt("trees", 100), a.getInt("depth", 14), 0.5f, seed);
         long t0 = System.nanoTime();
-        ForestTrainer.Trained trained = ForestTrainer.train(split[0], params);
+        ClassifierModel model = kind.equals("rf") ? ForestTrainer.train(split[0], params).forest
+                : LogisticTrainer.train(split[0]).model;
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        ClassificationMetrics m = ClassificationMetrics.evaluate(trained.forest, split[1]);
-        System.out.printf("trained %s: %d trees on %,d rows x %d features in %.1f s; held-out %,d rows:%n%s%n",
-                trained.forest.format(), trained.forest.trees(), split[0].size(), all.names.size(), trainSeconds,
-                split[1].size(), m.report());
+        ClassificationMetrics m = ClassificationMetrics.evaluate(model, split[1]);
+        System.out.printf("trained %s on %,d rows x %d features in %.1f s; held-out %,d rows:%n%s%n",
+                model.format(), split[0].size(), all.names.size(), trainSeconds, split[1].size(), m.report());
 
         if (a.has("champion")) {
             ModelUpdate champion = Codecs.MODEL_UPDATE.decode(Files.readAllBytes(Path.of(a.get("champion", null))));
@@ -97,19 +100,19 @@ public final class TrainCommand implements Command {
         byte[] key = signingKey(a);
         String modelId = a.get("model-id", "flow-classifier");
         long version = a.getLong("version", System.currentTimeMillis());
-        byte[] payload = trained.forest.encode();
+        byte[] payload = model.encode();
         Map<String, Double> metrics = new LinkedHashMap<>(m.summary());
         ModelUpdate update = ModelUpdate.newBuilder()
                 .setModelId(modelId).setKind(ModelKind.FLOW_CLASSIFIER).setVersion(version)
-                .setCreatedMillis(System.currentTimeMillis()).setMetrics(metrics).setFormat(trained.forest.format())
+                .setCreatedMillis(System.currentTimeMillis()).setMetrics(metrics).setFormat(model.format())
                 .setPayload(ByteBuffer.wrap(payload))
                 .setSignature(ByteBuffer.wrap(new ModelSigner(key).sign(modelId, ModelKind.FLOW_CLASSIFIER.name(), version,
-                        trained.forest.format(), payload)))
+                        model.format(), payload)))
                 .build();
         Path out = Path.of(a.get("output", "model.avro"));
         Files.write(out, Codecs.MODEL_UPDATE.encode(update));
         Path card = Path.of(out + ".card.json");
-        Files.writeString(card, modelCard(update, dataset, labelColumn, all, split, params, m, trainSeconds));
+        Files.writeString(card, modelCard(update, dataset, labelColumn, all, split, kind, params, m, trainSeconds));
         System.out.printf("wrote %s (%,d bytes, %s v%d, signed) and %s%n", out, Files.size(out), modelId, version, card);
         if (a.has("publish")) {
             try (TopicWriter w = new TopicWriter(a.require("bootstrap-servers"))) {
@@ -140,17 +143,22 @@ public final class TrainCommand implements Command {
     }
 
     private static String modelCard(ModelUpdate u, Path dataset, String labelColumn, LabelledTable all,
-            LabelledTable[] split, ForestTrainer.Params p, ClassificationMetrics m, double trainSeconds) {
+            LabelledTable[] split, String kind, ForestTrainer.Params p, ClassificationMetrics m, double trainSeconds) {
         StringBuilder sb = new StringBuilder("{\n");
         sb.append("  \"modelId\": \"").append(u.getModelId()).append("\",\n");
         sb.append("  \"version\": ").append(u.getVersion()).append(",\n");
         sb.append("  \"format\": \"").append(u.getFormat()).append("\",\n");
-        sb.append("  \"library\": \"Tribuo 4.3.2 RandomForestTrainer(CART) -> CompactForest\",\n");
+        sb.append("  \"library\": \"").append(kind.equals("rf") ? "Tribuo 4.3.2 RandomForestTrainer(CART) -> CompactForest"
+                : "Tribuo 4.3.2 LogisticRegressionTrainer (SGD, standardized features) -> LinearModel").append("\",\n");
         sb.append("  \"data\": {\"file\": \"").append(dataset.toString().replace("\\", "/")).append("\", \"labelColumn\": \"")
                 .append(labelColumn).append("\", \"rows\": ").append(all.size()).append(", \"train\": ").append(split[0].size())
                 .append(", \"test\": ").append(split[1].size()).append(", \"split\": \"stratified\"},\n");
-        sb.append("  \"parameters\": {\"trees\": ").append(p.trees).append(", \"maxDepth\": ").append(p.maxDepth)
-                .append(", \"featureFraction\": ").append(p.featureFraction).append(", \"seed\": ").append(p.seed).append("},\n");
+        if (kind.equals("rf")) {
+            sb.append("  \"parameters\": {\"model\": \"rf\", \"trees\": ").append(p.trees).append(", \"maxDepth\": ").append(p.maxDepth)
+                    .append(", \"featureFraction\": ").append(p.featureFraction).append(", \"seed\": ").append(p.seed).append("},\n");
+        } else {
+            sb.append("  \"parameters\": {\"model\": \"lr\", \"seed\": ").append(p.seed).append("},\n");
+        }
         sb.append("  \"metrics\": {");
         String sep = "";
         for (Map.Entry<String, Double> e : m.summary().entrySet()) {

@@ -15,6 +15,7 @@ public final class ClassifierModels {
     static {
         register(PriorModel.FORMAT, PriorModel::decode);
         register(CompactForest.FORMAT, CompactForest::decode);
+        register(LinearModel.FORMAT, LinearModel::decode);
     }
 
     private ClassifierModels() {}
