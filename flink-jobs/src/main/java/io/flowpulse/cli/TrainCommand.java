@@ -5,6 +5,7 @@ import io.flowpulse.ml.classify.ClassificationMetrics;
 import io.flowpulse.ml.classify.ClassifierModel;
 import io.flowpulse.ml.classify.ClassifierModels;
 import io.flowpulse.ml.classify.ForestTrainer;
+import io.flowpulse.ml.classify.GbtTrainer;
 import io.flowpulse.ml.classify.LabelledTable;
 import io.flowpulse.ml.classify.LogisticTrainer;
 import io.flowpulse.ml.classify.ModelSigner;
@@ -29,9 +30,10 @@ import java.util.Set;
 public final class TrainCommand implements Command {
     static final String HELP = String.join("\n",
             "usage: ./flowpulse train --dataset FILE.csv[.gz] --label-column C [options]",
-            "  --model rf|lr              random forest (Tribuo CART trees, served as compact arrays; default) or",
-            "                             logistic regression baseline (Tribuo SGD on standardized features)",
-            "  --trees N --depth N        forest size (default 100 trees, depth 14)",
+            "  --model rf|gbt|lr          random forest (Tribuo CART trees, served as compact arrays; default),",
+            "                             gradient-boosted trees (Tribuo XGBoost, served from its tree dump without native code)",
+            "                             or a logistic regression baseline (Tribuo SGD on standardized features)",
+            "  --trees N --depth N        rf: trees and depth (default 100, 14); gbt: boosting rounds and depth (default 100, 6)",
             "  --features a,b,c           feature columns (default: every numeric column but the label)",
             "  --exclude a,b              columns never used as features (identifiers such as id, ports, times)",
             "  --test-fraction F          held-out share per class (default 0.3), --seed N (default 42)",
@@ -63,8 +65,8 @@ public final class TrainCommand implements Command {
                 "exclude", "test-fraction", "seed", "model-id", "version", "output", "signing-key-file", "champion",
                 "bootstrap-servers", "topic"), Set.of("force", "publish"));
         String kind = a.get("model", "rf");
-        if (!kind.equals("rf") && !kind.equals("lr")) {
-            throw new CliArgs.UsageException("--model rf or lr (gradient-boosted trees are not built yet)");
+        if (!kind.equals("rf") && !kind.equals("lr") && !kind.equals("gbt")) {
+            throw new CliArgs.UsageException("--model rf, gbt or lr");
         }
         Path dataset = Path.of(a.require("dataset"));
         String labelColumn = a.require("label-column");
@@ -79,6 +81,7 @@ public final class TrainCommand implements Command {
         ForestTrainer.Params params = new ForestTrainer.Params(a.getInt("trees", 100), a.getInt("depth", 14), 0.5f, seed);
         long t0 = System.nanoTime();
         ClassifierModel model = kind.equals("rf") ? ForestTrainer.train(split[0], params).forest
+                : kind.equals("gbt") ? GbtTrainer.train(split[0], a.getInt("trees", 100), a.getInt("depth", 6), seed).model
                 : LogisticTrainer.train(split[0]).model;
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         ClassificationMetrics m = ClassificationMetrics.evaluate(model, split[1]);
@@ -149,6 +152,7 @@ public final class TrainCommand implements Command {
         sb.append("  \"version\": ").append(u.getVersion()).append(",\n");
         sb.append("  \"format\": \"").append(u.getFormat()).append("\",\n");
         sb.append("  \"library\": \"").append(kind.equals("rf") ? "Tribuo 4.3.2 RandomForestTrainer(CART) -> CompactForest"
+                : kind.equals("gbt") ? "Tribuo 4.3.2 XGBoostClassificationTrainer (multi:softprob) -> BoostedTrees"
                 : "Tribuo 4.3.2 LogisticRegressionTrainer (SGD, standardized features) -> LinearModel").append("\",\n");
         sb.append("  \"data\": {\"file\": \"").append(dataset.toString().replace("\\", "/")).append("\", \"labelColumn\": \"")
                 .append(labelColumn).append("\", \"rows\": ").append(all.size()).append(", \"train\": ").append(split[0].size())
@@ -157,7 +161,7 @@ public final class TrainCommand implements Command {
             sb.append("  \"parameters\": {\"model\": \"rf\", \"trees\": ").append(p.trees).append(", \"maxDepth\": ").append(p.maxDepth)
                     .append(", \"featureFraction\": ").append(p.featureFraction).append(", \"seed\": ").append(p.seed).append("},\n");
         } else {
-            sb.append("  \"parameters\": {\"model\": \"lr\", \"seed\": ").append(p.seed).append("},\n");
+            sb.append("  \"parameters\": {\"model\": \"").append(kind).append("\", \"seed\": ").append(p.seed).append("},\n");
         }
         sb.append("  \"metrics\": {");
         String sep = "";

@@ -16,6 +16,7 @@ public final class ClassifierModels {
         register(PriorModel.FORMAT, PriorModel::decode);
         register(CompactForest.FORMAT, CompactForest::decode);
         register(LinearModel.FORMAT, LinearModel::decode);
+        register(BoostedTrees.FORMAT, BoostedTrees::decode);
     }
 
     private ClassifierModels() {}

@@ -1,0 +1,188 @@
+package io.flowpulse.ml.classify;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gradient-boosted trees (XGBoost's multi:softprob) for serving, in flat arrays: per node a
+ * feature (-1 = leaf), a float threshold and the yes/no/missing children (XGBoost goes "yes" when
+ * {@code (float) x < threshold}; a missing feature counts as 0, as in training), per leaf its value; each tree adds to
+ * the margin of one class, and the probabilities are the softmax of the margins. No allocation per
+ * prediction: the margins are computed in the output array.
+ */
+public final class BoostedTrees implements ClassifierModel {
+    public static final String FORMAT = "flowpulse-gbt-v1";
+    private static final int MAX_NODES = 50_000_000;
+
+    private final FeatureSchema schema;
+    private final List<String> labels;
+    private final int[] roots;
+    private final int[] treeClass;
+    private final int[] feature;
+    private final float[] threshold;
+    private final int[] yes;
+    private final int[] no;
+    private final int[] missing;
+    private final float[] leaf;
+
+    public BoostedTrees(FeatureSchema schema, List<String> labels, int[] roots, int[] treeClass, int[] feature,
+            float[] threshold, int[] yes, int[] no, int[] missing, float[] leaf) {
+        int n = feature.length;
+        if (threshold.length != n || yes.length != n || no.length != n || missing.length != n || leaf.length != n
+                || treeClass.length != roots.length) {
+            throw new IllegalArgumentException("inconsistent boosted-tree arrays");
+        }
+        for (int i = 0; i < n; i++) {
+            if (feature[i] < -1 || feature[i] >= schema.size() || (feature[i] >= 0
+                    && (bad(yes[i], n) || bad(no[i], n) || bad(missing[i], n)))) {
+                throw new IllegalArgumentException("bad node " + i);
+            }
+        }
+        for (int t = 0; t < roots.length; t++) {
+            if (bad(roots[t], n) || treeClass[t] < 0 || treeClass[t] >= labels.size()) {
+                throw new IllegalArgumentException("bad tree " + t);
+            }
+        }
+        this.schema = schema;
+        this.labels = List.copyOf(labels);
+        this.roots = roots;
+        this.treeClass = treeClass;
+        this.feature = feature;
+        this.threshold = threshold;
+        this.yes = yes;
+        this.no = no;
+        this.missing = missing;
+        this.leaf = leaf;
+    }
+
+    private static boolean bad(int i, int n) {
+        return i < 0 || i >= n;
+    }
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public FeatureSchema featureSchema() {
+        return schema;
+    }
+
+    @Override
+    public List<String> labels() {
+        return labels;
+    }
+
+    public int trees() {
+        return roots.length;
+    }
+
+    @Override
+    public void predictProba(double[] x, double[] out) {
+        int k = labels.size();
+        java.util.Arrays.fill(out, 0, k, 0.0);
+        for (int t = 0; t < roots.length; t++) {
+            int node = roots[t];
+            while (feature[node] >= 0) {
+                double v = x[feature[node]];
+                // a missing feature (NaN) counts as 0, as in training (GbtTrainer feeds NaN as 0);
+                // XGBoost's own missing branch is kept in the arrays for models trained with NaN
+                node = (float) (v != v ? 0.0 : v) < threshold[node] ? yes[node] : no[node];
+            }
+            out[treeClass[t]] += leaf[node];
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < k; c++) {
+            max = Math.max(max, out[c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < k; c++) {
+            out[c] = Math.exp(out[c] - max);
+            sum += out[c];
+        }
+        for (int c = 0; c < k; c++) {
+            out[c] /= sum;
+        }
+    }
+
+    @Override
+    public byte[] encode() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(feature.length * 24 + 256);
+            DataOutputStream out = new DataOutputStream(bytes);
+            schema.write(out);
+            out.writeInt(labels.size());
+            for (String l : labels) {
+                out.writeUTF(l);
+            }
+            out.writeInt(roots.length);
+            for (int t = 0; t < roots.length; t++) {
+                out.writeInt(roots[t]);
+                out.writeInt(treeClass[t]);
+            }
+            out.writeInt(feature.length);
+            for (int i = 0; i < feature.length; i++) {
+                out.writeInt(feature[i]);
+                out.writeFloat(threshold[i]);
+                out.writeInt(yes[i]);
+                out.writeInt(no[i]);
+                out.writeInt(missing[i]);
+                out.writeFloat(leaf[i]);
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static BoostedTrees decode(byte[] payload) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+        FeatureSchema schema = FeatureSchema.read(in);
+        int k = in.readInt();
+        if (k < 1 || k > 10_000) {
+            throw new IOException("bad class count " + k);
+        }
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            labels.add(in.readUTF());
+        }
+        int t = in.readInt();
+        if (t < 1 || (long) t * 8 > payload.length) {
+            throw new IOException("bad tree count " + t);
+        }
+        int[] roots = new int[t];
+        int[] cls = new int[t];
+        for (int i = 0; i < t; i++) {
+            roots[i] = in.readInt();
+            cls[i] = in.readInt();
+        }
+        int n = in.readInt();
+        if (n < 1 || n > MAX_NODES || (long) n * 24 > payload.length) {
+            throw new IOException("bad node count " + n);
+        }
+        int[] f = new int[n];
+        float[] th = new float[n];
+        int[] y = new int[n];
+        int[] no = new int[n];
+        int[] m = new int[n];
+        float[] lf = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = in.readInt();
+            th[i] = in.readFloat();
+            y[i] = in.readInt();
+            no[i] = in.readInt();
+            m[i] = in.readInt();
+            lf[i] = in.readFloat();
+        }
+        if (in.available() > 0) {
+            throw new IOException("trailing bytes");
+        }
+        return new BoostedTrees(schema, labels, roots, cls, f, th, y, no, m, lf);
+    }
+}
