@@ -30,6 +30,7 @@ import java.util.Set;
 public final class TrainCommand implements Command {
     static final String HELP = String.join("\n",
             "usage: ./flowpulse train --dataset FILE.csv[.gz] --label-column C [options]",
+            "       ./flowpulse train --labels-topic labels --bootstrap-servers H:P [options]   (Annotation records)",
             "  --model rf|gbt|lr          random forest (Tribuo CART trees, served as compact arrays; default),",
             "                             gradient-boosted trees (Tribuo XGBoost, served from its tree dump without native code)",
             "                             or a logistic regression baseline (Tribuo SGD on standardized features)",
@@ -41,6 +42,7 @@ public final class TrainCommand implements Command {
             "  --output FILE              model file (default model.avro; the model card goes to FILE.card.json)",
             "  --signing-key-file FILE    HMAC key (else FLOWPULSE_MODEL_KEY)",
             "  --champion FILE            current model: write/publish only if the new one has a higher macro F1",
+            "                             (with --publish and no --champion: the newest version of --model-id on the topic)",
             "  --force                    write/publish even if not better than the champion",
             "  --publish --bootstrap-servers H:P [--topic models]   send the signed update to Kafka",
             "");
@@ -63,16 +65,28 @@ public final class TrainCommand implements Command {
         }
         CliArgs a = CliArgs.parse(args, Set.of("dataset", "label-column", "model", "trees", "depth", "features",
                 "exclude", "test-fraction", "seed", "model-id", "version", "output", "signing-key-file", "champion",
-                "bootstrap-servers", "topic"), Set.of("force", "publish"));
+                "bootstrap-servers", "topic", "labels-topic"), Set.of("force", "publish"));
         String kind = a.get("model", "rf");
         if (!kind.equals("rf") && !kind.equals("lr") && !kind.equals("gbt")) {
             throw new CliArgs.UsageException("--model rf, gbt or lr");
         }
-        Path dataset = Path.of(a.require("dataset"));
-        String labelColumn = a.require("label-column");
         List<String> features = a.has("features") ? List.of(a.get("features", "").split(",")) : null;
         long seed = a.getLong("seed", 42);
-        LabelledTable all = LabelledTable.fromCsv(dataset, labelColumn, features);
+        Path dataset;
+        String labelColumn;
+        LabelledTable all;
+        if (a.has("labels-topic")) {
+            // labelled flows fed back on Kafka (Annotation records): read the topic to its end
+            String bootstrap = a.require("bootstrap-servers");
+            dataset = Path.of("kafka:" + a.get("labels-topic", null));
+            labelColumn = "label";
+            all = fromLabelsTopic(bootstrap, a.get("labels-topic", null), features);
+            System.out.printf("read %,d labelled flows from topic %s%n", all.size(), a.get("labels-topic", null));
+        } else {
+            dataset = Path.of(a.require("dataset"));
+            labelColumn = a.require("label-column");
+            all = LabelledTable.fromCsv(dataset, labelColumn, features);
+        }
         if (a.has("exclude")) {
             List<String> drop = List.of(a.get("exclude", "").split(","));
             all = all.without(drop);
@@ -88,10 +102,22 @@ public final class TrainCommand implements Command {
         System.out.printf("trained %s on %,d rows x %d features in %.1f s; held-out %,d rows:%n%s%n",
                 model.format(), split[0].size(), all.names.size(), trainSeconds, split[1].size(), m.report());
 
+        // champion: the given model file, else (when publishing) the newest version of this model id on the topic
+        ModelUpdate champion = null;
         if (a.has("champion")) {
-            ModelUpdate champion = Codecs.MODEL_UPDATE.decode(Files.readAllBytes(Path.of(a.get("champion", null))));
-            ClassifierModel cm = ClassifierModels.decode(champion.getFormat(), bytes(champion.getPayload()));
-            double championF1 = ClassificationMetrics.evaluate(cm, split[1]).macroF1();
+            champion = Codecs.MODEL_UPDATE.decode(Files.readAllBytes(Path.of(a.get("champion", null))));
+        } else if (a.has("publish")) {
+            champion = currentModel(a.require("bootstrap-servers"), a.get("topic", "models"), a.get("model-id", "flow-classifier"));
+        }
+        if (champion != null) {
+            double championF1;
+            try {
+                ClassifierModel cm = ClassifierModels.decode(champion.getFormat(), bytes(champion.getPayload()));
+                championF1 = ClassificationMetrics.evaluate(cm, split[1]).macroF1();
+            } catch (io.flowpulse.ml.classify.ModelDecodeException e) {
+                championF1 = Double.NEGATIVE_INFINITY;
+                System.out.println("champion does not decode (" + e.getMessage() + "): any challenger is better");
+            }
             System.out.printf("champion %s v%d macro F1 on the same split: %.4f; challenger: %.4f%n",
                     champion.getModelId(), champion.getVersion(), championF1, m.macroF1());
             if (m.macroF1() <= championF1 && !a.has("force")) {
@@ -102,7 +128,7 @@ public final class TrainCommand implements Command {
 
         byte[] key = signingKey(a);
         String modelId = a.get("model-id", "flow-classifier");
-        long version = a.getLong("version", System.currentTimeMillis());
+        long version = a.getLong("version", Math.max(System.currentTimeMillis(), champion == null ? 0 : champion.getVersion() + 1));
         byte[] payload = model.encode();
         Map<String, Double> metrics = new LinkedHashMap<>(m.summary());
         ModelUpdate update = ModelUpdate.newBuilder()
@@ -125,6 +151,55 @@ public final class TrainCommand implements Command {
             System.out.println("published to " + a.get("topic", "models"));
         }
         return 0;
+    }
+
+    /** The newest version of {@code modelId} on the models topic, or null. */
+    static ModelUpdate currentModel(String bootstrap, String topic, String modelId) {
+        ModelUpdate best = null;
+        try (io.flowpulse.local.TopicReader<ModelUpdate> r = new io.flowpulse.local.TopicReader<>(bootstrap, topic, Codecs.MODEL_UPDATE)) {
+            r.drainToEnd(java.time.Duration.ofSeconds(30));
+            for (ModelUpdate u : r.records()) {
+                if (u.getModelId().equals(modelId) && (best == null || u.getVersion() > best.getVersion())) {
+                    best = u;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Every Annotation on the topic, deduplicated by flow (last label wins); features by name (missing = NaN). */
+    static LabelledTable fromLabelsTopic(String bootstrap, String topic, List<String> features) {
+        java.util.Map<String, io.flowpulse.records.Annotation> byFlow = new LinkedHashMap<>();
+        try (io.flowpulse.local.TopicReader<io.flowpulse.records.Annotation> r =
+                new io.flowpulse.local.TopicReader<>(bootstrap, topic, Codecs.ANNOTATION)) {
+            r.drainToEnd(java.time.Duration.ofSeconds(60));
+            for (io.flowpulse.records.Annotation an : r.records()) {
+                byFlow.put(io.flowpulse.functions.FlowKeySelector.canonicalKey(an.getKey()) + "@" + an.getFlowStartMicros(), an);
+            }
+        }
+        List<String> names = new java.util.ArrayList<>();
+        if (features != null) {
+            names.addAll(features);
+        } else {
+            java.util.TreeSet<String> all = new java.util.TreeSet<>();
+            byFlow.values().forEach(an -> all.addAll(an.getFeatures().keySet()));
+            names.addAll(all);
+        }
+        List<double[]> rows = new java.util.ArrayList<>();
+        List<String> labels = new java.util.ArrayList<>();
+        for (io.flowpulse.records.Annotation an : byFlow.values()) {
+            double[] x = new double[names.size()];
+            for (int i = 0; i < x.length; i++) {
+                Double v = an.getFeatures().get(names.get(i));
+                x[i] = v == null ? Double.NaN : v;
+            }
+            rows.add(x);
+            labels.add(an.getLabel());
+        }
+        if (rows.isEmpty()) {
+            throw new CliArgs.UsageException("no labelled flows on topic " + topic);
+        }
+        return new LabelledTable(names, rows, labels);
     }
 
     static byte[] signingKey(CliArgs a) throws java.io.IOException {
