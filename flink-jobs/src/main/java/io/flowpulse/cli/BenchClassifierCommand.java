@@ -34,7 +34,7 @@ public final class BenchClassifierCommand implements Command {
     public int run(String[] args) throws Exception {
         CliArgs a = CliArgs.parse(args, Set.of("model", "dataset", "label-column", "seconds"), Set.of());
         ModelUpdate u = Codecs.MODEL_UPDATE.decode(Files.readAllBytes(Path.of(a.require("model"))));
-        ClassifierModel model = ClassifierModels.decode(u.getFormat(), TrainCommand.bytes(u.getPayload()));
+        ClassifierModel model = ClassifierModels.decode(u.getFormat(), io.flowpulse.records.codec.ByteBuffers.copy(u.getPayload()));
         LabelledTable data = LabelledTable.fromCsv(Path.of(a.require("dataset")), a.require("label-column"),
                 model.featureSchema().names());
         // rows as the operator sees them: named feature maps

@@ -27,7 +27,7 @@ public final class EvaluateClassifierCommand implements Command {
     public int run(String[] args) throws Exception {
         CliArgs a = CliArgs.parse(args, Set.of("model", "dataset", "label-column"), Set.of());
         ModelUpdate u = Codecs.MODEL_UPDATE.decode(Files.readAllBytes(Path.of(a.require("model"))));
-        ClassifierModel model = ClassifierModels.decode(u.getFormat(), TrainCommand.bytes(u.getPayload()));
+        ClassifierModel model = ClassifierModels.decode(u.getFormat(), io.flowpulse.records.codec.ByteBuffers.copy(u.getPayload()));
         LabelledTable data = LabelledTable.fromCsv(Path.of(a.require("dataset")), a.require("label-column"),
                 model.featureSchema().names());
         System.out.printf("model %s v%d (%s) on %s, %,d rows:%n%s", u.getModelId(), u.getVersion(), u.getFormat(),

@@ -112,7 +112,7 @@ public final class TrainCommand implements Command {
         if (champion != null) {
             double championF1;
             try {
-                ClassifierModel cm = ClassifierModels.decode(champion.getFormat(), bytes(champion.getPayload()));
+                ClassifierModel cm = ClassifierModels.decode(champion.getFormat(), io.flowpulse.records.codec.ByteBuffers.copy(champion.getPayload()));
                 championF1 = ClassificationMetrics.evaluate(cm, split[1]).macroF1();
             } catch (io.flowpulse.ml.classify.ModelDecodeException e) {
                 championF1 = Double.NEGATIVE_INFINITY;
@@ -213,12 +213,6 @@ public final class TrainCommand implements Command {
         return env.trim().getBytes(StandardCharsets.UTF_8);
     }
 
-    static byte[] bytes(ByteBuffer b) {
-        ByteBuffer d = b.duplicate();
-        byte[] out = new byte[d.remaining()];
-        d.get(out);
-        return out;
-    }
 
     private static String modelCard(ModelUpdate u, Path dataset, String labelColumn, LabelledTable all,
             LabelledTable[] split, String kind, ForestTrainer.Params p, ClassificationMetrics m, double trainSeconds) {

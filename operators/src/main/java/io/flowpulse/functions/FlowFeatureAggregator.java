@@ -304,8 +304,8 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
 
         /** The first packet defines the forward direction. */
         void open(PacketEvent p) {
-            srcIp = bytes(p.getSrcIp());
-            dstIp = bytes(p.getDstIp());
+            srcIp = io.flowpulse.records.codec.ByteBuffers.copy(p.getSrcIp());
+            dstIp = io.flowpulse.records.codec.ByteBuffers.copy(p.getDstIp());
             srcPort = p.getSrcPort();
             dstPort = p.getDstPort();
             protocol = p.getProtocol();
@@ -328,10 +328,5 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
             return true;
         }
 
-        private static byte[] bytes(ByteBuffer b) {
-            byte[] out = new byte[b.remaining()];
-            b.duplicate().get(out);
-            return out;
-        }
     }
 }

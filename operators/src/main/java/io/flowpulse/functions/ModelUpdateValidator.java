@@ -49,8 +49,8 @@ public final class ModelUpdateValidator implements Serializable {
         if (serving != null && update.getVersion() <= serving.getVersion()) {
             return new Verdict(null, "version " + update.getVersion() + " is not newer than serving version " + serving.getVersion());
         }
-        byte[] payload = bytes(update.getPayload());
-        byte[] signature = update.getSignature() == null ? null : bytes(update.getSignature());
+        byte[] payload = io.flowpulse.records.codec.ByteBuffers.copy(update.getPayload());
+        byte[] signature = update.getSignature() == null ? null : io.flowpulse.records.codec.ByteBuffers.copy(update.getSignature());
         if (signature == null) {
             return new Verdict(null, "unsigned update");
         }
@@ -80,10 +80,4 @@ public final class ModelUpdateValidator implements Serializable {
         return signer;
     }
 
-    static byte[] bytes(ByteBuffer b) {
-        ByteBuffer d = b.duplicate();
-        byte[] out = new byte[d.remaining()];
-        d.get(out);
-        return out;
-    }
 }
