@@ -241,6 +241,8 @@ public final class DemoCommand implements Command {
         final Map<String, Long> published;
         final Configuration jobConf;
         final boolean tty = System.console() != null;
+        static final int MAX_ALERT_LINES = 25;
+        int alertLines;
         int charts;
 
         LiveSummary(String bootstrap, Configuration jobConf, Map<String, Long> published) {
@@ -298,6 +300,12 @@ public final class DemoCommand implements Command {
             for (Alert al : alerts.poll(Duration.ofMillis(20))) {
                 if (al.getState() == io.flowpulse.records.AlertState.CLEARED) {
                     continue; // printed: alerts as they open and escalate; clears are in alerts.csv
+                }
+                if (++alertLines > MAX_ALERT_LINES) {
+                    if (alertLines == MAX_ALERT_LINES + 1) {
+                        System.out.println((tty ? "\r" : "") + "flowpulse | ... more alerts: see alerts.csv and the charts at the end");
+                    }
+                    continue;
                 }
                 String line = String.format("ALERT %-9s %-8s %s|%s|%s buckets %s..%s count %d peak score %.1f (id %s)",
                         al.getState(), al.getSeverity(), al.getDevice(), al.getPort(), al.getDirection(),
