@@ -84,7 +84,10 @@ public final class FlowpulseTopology {
 
         // ---- exporter flow records -> flows ----
         if (sources.flowRecords() != null) {
-            SingleOutputStreamOperator<FlowRecord> records = decode(env, sources.flowRecords(), WatermarkStrategy.noWatermarks(),
+            // event time (flow end) and idleness here too: the flows union feeds event-time
+            // consumers, and a source without watermarks would hold the union's watermark back
+            SingleOutputStreamOperator<FlowRecord> records = decode(env, sources.flowRecords(),
+                    eventTime(RawEventTime.flowRecords(), outOfOrderness, idleness),
                     Operators.FLOW_RECORDS_SOURCE, Operators.FLOW_RECORDS_DECODE, Codecs.FLOW_RECORD,
                     r -> r.getEndMicros() < r.getStartMicros() ? "endMicros before startMicros" : null,
                     maxBytes, deadLetters);

@@ -22,6 +22,7 @@ public final class RawEventTime {
 
     private static final long PACKET_FINGERPRINT = SchemaNormalization.parsingFingerprint64(PacketEvent.getClassSchema());
     private static final long PORT_SAMPLE_FINGERPRINT = SchemaNormalization.parsingFingerprint64(PortSample.getClassSchema());
+    private static final long FLOW_RECORD_FINGERPRINT = SchemaNormalization.parsingFingerprint64(io.flowpulse.records.FlowRecord.getClassSchema());
     private static final ThreadLocal<BinaryDecoder> DECODER = new ThreadLocal<>();
 
     /** Timestamp assigner for the packets source: PacketEvent.timestampMicros / 1000. */
@@ -32,6 +33,29 @@ public final class RawEventTime {
     /** Timestamp assigner for the port-samples source: PortSample.timestampMillis. */
     public static SerializableTimestampAssigner<RawRecord> portSamples() {
         return (r, previous) -> portSampleMillis(r.value);
+    }
+
+    /** Timestamp assigner for exporter flow records: FlowRecord.endMicros / 1000 (a flow exists once it ended). */
+    public static SerializableTimestampAssigner<RawRecord> flowRecords() {
+        return (r, previous) -> flowRecordMillis(r.value);
+    }
+
+    static long flowRecordMillis(byte[] v) {
+        if (!header(v, FLOW_RECORD_FINGERPRINT)) {
+            return Long.MIN_VALUE;
+        }
+        try {
+            BinaryDecoder d = decoder(v);
+            d.skipBytes(); // key.srcIp
+            d.skipBytes(); // key.dstIp
+            d.readInt(); // key.srcPort
+            d.readInt(); // key.dstPort
+            d.readInt(); // key.protocol
+            d.readLong(); // startMicros
+            return d.readLong() / 1000; // endMicros
+        } catch (IOException | RuntimeException e) {
+            return Long.MIN_VALUE;
+        }
     }
 
     static long packetMillis(byte[] v) {

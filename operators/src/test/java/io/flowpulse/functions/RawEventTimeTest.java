@@ -20,6 +20,11 @@ class RawEventTimeTest {
         PortSample s = PortSample.newBuilder().setDevice("core-1").setPort("xe-0/0/1").setDirection(Direction.OUT)
                 .setTimestampMillis(1_763_856_000_999L).setKind(SampleKind.COUNTER).setBytes(5).build();
         assertEquals(1_763_856_000_999L, RawEventTime.portSampleMillis(Codecs.PORT_SAMPLE.encode(s)));
+        io.flowpulse.records.FlowRecord r = io.flowpulse.records.FlowRecord.newBuilder()
+                .setKey(io.flowpulse.records.FlowKey.newBuilder().setSrcIp(ByteBuffer.wrap(new byte[16]))
+                        .setDstIp(ByteBuffer.wrap(new byte[4])).setSrcPort(1).setDstPort(2).setProtocol(17).build())
+                .setStartMicros(1_763_856_000_000_000L).setEndMicros(1_763_856_001_500_000L).setFwdPackets(1).setFwdBytes(10).build();
+        assertEquals(1_763_856_001_500L, RawEventTime.flowRecordMillis(Codecs.FLOW_RECORD.encode(r)));
     }
 
     @Test
