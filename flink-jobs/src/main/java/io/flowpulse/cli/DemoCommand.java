@@ -238,6 +238,7 @@ public final class DemoCommand implements Command {
         final TopicReader<DeadLetter> deadLetters;
         final TopicReader<io.flowpulse.records.Classification> classifications;
         final TopicReader<io.flowpulse.records.ModelEvent> modelEvents;
+        final TopicReader<io.flowpulse.records.AnnotationRequest> annotationRequests;
         final Map<String, Long> published;
         final Configuration jobConf;
         final boolean tty = System.console() != null;
@@ -255,6 +256,7 @@ public final class DemoCommand implements Command {
             deadLetters = new TopicReader<>(bootstrap, jobConf.get(JobOptions.TOPIC_DEAD_LETTERS), Codecs.DEAD_LETTER);
             classifications = new TopicReader<>(bootstrap, jobConf.get(JobOptions.TOPIC_CLASSIFICATIONS), Codecs.CLASSIFICATION);
             modelEvents = new TopicReader<>(bootstrap, jobConf.get(JobOptions.TOPIC_MODEL_EVENTS), Codecs.MODEL_EVENT);
+            annotationRequests = new TopicReader<>(bootstrap, jobConf.get(JobOptions.TOPIC_ANNOTATION_REQUESTS), Codecs.ANNOTATION_REQUEST);
         }
 
         void followUntilDone(JobClient job) throws Exception {
@@ -277,7 +279,8 @@ public final class DemoCommand implements Command {
                     lastLine = now;
                 }
             }
-            for (TopicReader<?> r : List.of(flows, points, anomalies, alerts, deadLetters, classifications, modelEvents)) {
+            for (TopicReader<?> r : List.of(flows, points, anomalies, alerts, deadLetters, classifications, modelEvents,
+                    annotationRequests)) {
                 if (!r.drainToEnd(Duration.ofSeconds(30))) {
                     say("warning: could not read an output topic to its end within 30 s");
                 }
@@ -293,6 +296,7 @@ public final class DemoCommand implements Command {
             anomalies.poll(Duration.ofMillis(20));
             deadLetters.poll(Duration.ofMillis(20));
             classifications.poll(Duration.ofMillis(20));
+            annotationRequests.poll(Duration.ofMillis(20));
             for (io.flowpulse.records.ModelEvent e : modelEvents.poll(Duration.ofMillis(20))) {
                 System.out.println((tty ? "\r" : "") + "flowpulse | MODEL " + e.getOutcome() + " " + e.getModelId()
                         + " v" + e.getVersion() + ": " + e.getReason());
@@ -331,6 +335,7 @@ public final class DemoCommand implements Command {
             RecordCsvWriter.write(dir.resolve("dead-letters.csv"), deadLetters.records());
             RecordCsvWriter.write(dir.resolve("classifications.csv"), classifications.records());
             RecordCsvWriter.write(dir.resolve("model-events.csv"), modelEvents.records());
+            RecordCsvWriter.write(dir.resolve("annotation-requests.csv"), annotationRequests.records());
             // one chart per port series that had an alert
             java.util.Set<String> alerted = new java.util.TreeSet<>();
             for (Alert al : alerts.records()) {
@@ -359,6 +364,7 @@ public final class DemoCommand implements Command {
             say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_FLOWS), flows.records().size()));
             say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_CLASSIFICATIONS), classifications.records().size()));
             say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_MODEL_EVENTS), modelEvents.records().size()));
+            say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_ANNOTATION_REQUESTS), annotationRequests.records().size()));
             say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_PORT_POINTS), points.records().size()));
             say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_ANOMALIES), anomalies.records().size()));
             say(String.format("  %-16s %,d", conf.get(JobOptions.TOPIC_ALERTS), alerts.records().size()));
@@ -374,7 +380,7 @@ public final class DemoCommand implements Command {
                 say("example dead letter: " + deadLetters.records().get(0).getReason());
             }
             say("where to look:");
-            say("  result files:  " + dir.toAbsolutePath() + "/{flows,classifications,model-events,port-points,anomalies,alerts,dead-letters}.csv");
+            say("  result files:  " + dir.toAbsolutePath() + "/{flows,classifications,model-events,annotation-requests,port-points,anomalies,alerts,dead-letters}.csv");
             say("  charts:        " + dir.toAbsolutePath() + "/charts/ (" + charts + " port series with an alert)");
             say("  Flink web UI:  " + webUrl + " (up while the demo runs; --keep-running keeps it)");
             say("  job log:       " + System.getProperty("java.io.tmpdir") + "/flowpulse.log");
@@ -389,6 +395,7 @@ public final class DemoCommand implements Command {
             deadLetters.close();
             classifications.close();
             modelEvents.close();
+            annotationRequests.close();
         }
     }
 }

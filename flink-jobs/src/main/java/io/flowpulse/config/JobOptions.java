@@ -52,6 +52,8 @@ public final class JobOptions {
     public static final ConfigOption<String> TOPIC_CLASSIFICATIONS = topic("classifications", "Classification output");
     public static final ConfigOption<String> TOPIC_MODEL_EVENTS = topic("model-events", "ModelEvent output: accepted and rejected model updates with the reason");
     public static final ConfigOption<String> TOPIC_UNSCORED_FLOWS = topic("unscored-flows", "FlowFeatures that arrived before any model when the buffer was full");
+    public static final ConfigOption<String> TOPIC_ANNOTATION_REQUESTS = topic("annotation-requests", "AnnotationRequest output: flows the model wants labelled");
+    public static final ConfigOption<String> TOPIC_LABELS = topic("labels", "Annotation input for training: labels fed back");
     public static final ConfigOption<String> TOPIC_DEAD_LETTERS = topic("dead-letters", "DeadLetter output: records that could not be used, with the reason");
 
     // ---- input hygiene and event time ----
@@ -110,6 +112,19 @@ public final class JobOptions {
             .intType().defaultValue(10_000)
             .withDescription("Flows kept (per parallel instance) until the first model arrives; more go to the unscored-flows topic.");
 
+    // ---- active learning ----
+    public static final ConfigOption<String> ACTIVE_STRATEGY = ConfigOptions.key("active.strategy")
+            .stringType().defaultValue("least-confident")
+            .withDescription("Query strategy for annotation requests: least-confident, margin, entropy, random, or none.");
+    public static final ConfigOption<Double> ACTIVE_THRESHOLD = ConfigOptions.key("active.threshold")
+            .doubleType().defaultValue(0.2).withDescription("Minimum query score of a flow offered for labelling.");
+    public static final ConfigOption<Integer> ACTIVE_BUDGET = ConfigOptions.key("active.budget")
+            .intType().defaultValue(100).withDescription("At most this many annotation requests per window, highest score first.");
+    public static final ConfigOption<Duration> ACTIVE_WINDOW = ConfigOptions.key("active.window")
+            .durationType().defaultValue(Duration.ofMinutes(10)).withDescription("Event-time window of the labelling budget.");
+    public static final ConfigOption<Integer> ACTIVE_PER_CLASS_CAP = ConfigOptions.key("active.per-class-cap")
+            .intType().defaultValue(50).withDescription("At most this many requests per predicted class and window.");
+
     private static ConfigOption<String> topic(String name, String what) {
         return ConfigOptions.key("topics." + name).stringType().defaultValue(name).withDescription("Topic: " + what + ".");
     }
@@ -158,7 +173,8 @@ public final class JobOptions {
             boolean ours = all().stream().anyMatch(o -> o.key().equals(key) || key.startsWith(CLIENT_PROPERTIES.key() + "."));
             boolean ourPrefix = key.startsWith("kafka.") || key.startsWith("topics.") || key.startsWith("flows.")
                     || key.startsWith("input.") || key.startsWith("event-time.") || key.startsWith("ports.")
-                    || key.startsWith("detectors.") || key.startsWith("alerts.") || key.startsWith("models.");
+                    || key.startsWith("detectors.") || key.startsWith("alerts.") || key.startsWith("models.")
+                    || key.startsWith("active.");
             if (!ours && ourPrefix) {
                 throw new IllegalArgumentException("unknown option --" + key);
             }

@@ -38,7 +38,10 @@ public enum Operators {
     PORT_DETECTOR_ROUTE_STL("port-detector-route-stl", "Keys scored by STL"),
     SCORE_DUE_TIME("score-due-time", "Scores at their bucket's due time"),
     PORT_DETECTOR_ROUTE_RCF("port-detector-route-rcf", "Keys scored by Random Cut Forest"),
-    PORT_RCF_DETECTOR("port-rcf-detector", "PortRcfDetector");
+    PORT_RCF_DETECTOR("port-rcf-detector", "PortRcfDetector"),
+    ANNOTATION_DEDUP("annotation-dedup", "Annotation requests: once per flow"),
+    ANNOTATION_BUDGET("annotation-budget", "Annotation requests: budget per window"),
+    ANNOTATION_REQUESTS_SINK("annotation-requests-sink", "Kafka sink: annotation-requests");
 
     private final String uid;
     private final String displayName;

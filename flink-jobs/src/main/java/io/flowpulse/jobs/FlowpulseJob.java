@@ -52,6 +52,7 @@ public final class FlowpulseJob {
                 KafkaSinks.avro(conf, JobOptions.TOPIC_DEAD_LETTERS, Codecs.DEAD_LETTER, d -> d.getTopic()),
                 KafkaSinks.avro(conf, JobOptions.TOPIC_CLASSIFICATIONS, Codecs.CLASSIFICATION, c -> FlowKeySelector.canonicalKey(c.getKey())),
                 KafkaSinks.avro(conf, JobOptions.TOPIC_MODEL_EVENTS, Codecs.MODEL_EVENT, e -> e.getModelId()),
-                KafkaSinks.avro(conf, JobOptions.TOPIC_UNSCORED_FLOWS, Codecs.FLOW_FEATURES, f -> FlowKeySelector.canonicalKey(f.getKey())));
+                KafkaSinks.avro(conf, JobOptions.TOPIC_UNSCORED_FLOWS, Codecs.FLOW_FEATURES, f -> FlowKeySelector.canonicalKey(f.getKey())),
+                KafkaSinks.avro(conf, JobOptions.TOPIC_ANNOTATION_REQUESTS, Codecs.ANNOTATION_REQUEST, r -> r.getRequestId()));
     }
 }

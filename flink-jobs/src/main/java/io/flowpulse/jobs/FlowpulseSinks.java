@@ -18,4 +18,5 @@ public record FlowpulseSinks(
         Sink<DeadLetter> deadLetters,
         Sink<Classification> classifications,
         Sink<ModelEvent> modelEvents,
-        Sink<FlowFeatures> unscoredFlows) {}
+        Sink<FlowFeatures> unscoredFlows,
+        Sink<io.flowpulse.records.AnnotationRequest> annotationRequests) {}

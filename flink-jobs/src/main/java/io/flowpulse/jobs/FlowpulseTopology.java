@@ -43,6 +43,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * packets ──decode──► watermarks ──keyBy(bidirectional 5-tuple)──► FlowFeatureAggregator ──► flows
  * flow-records ──decode──► FlowRecordToFeatures ─────────────────────────────────────────────► flows
  * flows ──connect(models broadcast)──► FlowClassifierFunction ──► classifications, model-events, unscored-flows
+ *   query candidates ──dedup──► budget per window ──► annotation-requests
  * port-samples ──decode──► watermarks ──keyBy(device|port|dir)──► PortSeriesResampler ──► port-points
  *   every decode failure, invalid value and late record ─────────────────────────────► dead-letters
  * </pre>
@@ -109,7 +110,10 @@ public final class FlowpulseTopology {
                     .connect(models.broadcast(BroadcastStates.MODELS))
                     .process(new FlowClassifierFunction(
                             new ModelUpdateValidator(JobOptions.modelSigningKey(conf), classifierFeatures()),
-                            conf.get(JobOptions.MODELS_BUFFER_CAPACITY)))
+                            conf.get(JobOptions.MODELS_BUFFER_CAPACITY),
+                            conf.get(JobOptions.ACTIVE_STRATEGY).equals("none") ? null
+                                    : io.flowpulse.ml.active.QueryStrategy.of(conf.get(JobOptions.ACTIVE_STRATEGY)),
+                            conf.get(JobOptions.ACTIVE_THRESHOLD)))
                     .uid(Operators.FLOW_CLASSIFIER.uid()).name(Operators.FLOW_CLASSIFIER.displayName());
             if (sinks.classifications() != null) {
                 classified.sinkTo(sinks.classifications())
@@ -118,6 +122,19 @@ public final class FlowpulseTopology {
             if (sinks.modelEvents() != null) {
                 classified.getSideOutput(SideOutputs.MODEL_EVENTS).sinkTo(sinks.modelEvents())
                         .uid(Operators.MODEL_EVENTS_SINK.uid()).name(Operators.MODEL_EVENTS_SINK.displayName());
+            }
+            if (sinks.annotationRequests() != null && !conf.get(JobOptions.ACTIVE_STRATEGY).equals("none")) {
+                // active learning: once per flow, then at most the budget per event-time window
+                classified.getSideOutput(SideOutputs.QUERY_CANDIDATES)
+                        .keyBy(r -> r.getRequestId())
+                        .process(new io.flowpulse.functions.AnnotationDedupFunction(conf.get(JobOptions.ACTIVE_WINDOW).multipliedBy(12)))
+                        .uid(Operators.ANNOTATION_DEDUP.uid()).name(Operators.ANNOTATION_DEDUP.displayName())
+                        .windowAll(org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows.of(conf.get(JobOptions.ACTIVE_WINDOW)))
+                        .process(new io.flowpulse.functions.AnnotationBudgetFunction(
+                                conf.get(JobOptions.ACTIVE_BUDGET), conf.get(JobOptions.ACTIVE_PER_CLASS_CAP)))
+                        .uid(Operators.ANNOTATION_BUDGET.uid()).name(Operators.ANNOTATION_BUDGET.displayName())
+                        .sinkTo(sinks.annotationRequests())
+                        .uid(Operators.ANNOTATION_REQUESTS_SINK.uid()).name(Operators.ANNOTATION_REQUESTS_SINK.displayName());
             }
             if (sinks.unscoredFlows() != null) {
                 classified.getSideOutput(SideOutputs.UNSCORED_FLOWS).sinkTo(sinks.unscoredFlows())

@@ -33,7 +33,7 @@ class DemoCommandITCase {
         assertEquals(0, code, printed);
         assertTrue(printed.contains("Flink web UI: http://127.0.0.1:"), printed);
         for (String file : new String[] {"flows.csv", "dead-letters.csv", "classifications.csv", "model-events.csv",
-                "port-points.csv", "anomalies.csv", "alerts.csv"}) {
+                "port-points.csv", "anomalies.csv", "alerts.csv", "annotation-requests.csv"}) {
             assertTrue(Files.readAllLines(out.resolve(file)).size() > 1, file + " is empty");
         }
         assertTrue(printed.matches("(?s).*flows\\s+[1-9][0-9,]*\\n.*"), "flows counted: " + printed);

@@ -45,7 +45,7 @@ class OperatorUidTest {
         FlowpulseTopology.defineWorkflow(env, new FlowpulseSources(none, none, none, none),
                 new FlowpulseSinks(new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(),
                         new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(),
-                        new DiscardingSink<>()),
+                        new DiscardingSink<>(), new DiscardingSink<>()),
                 conf);
         StreamGraph graph = env.getStreamGraph();
         Set<String> known = Arrays.stream(Operators.values()).map(Operators::uid).collect(Collectors.toSet());

@@ -66,9 +66,26 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
     private transient Counter rejectedUpdates;
     private transient Counter acceptedUpdates;
 
+    /** Active learning: which predictions are worth a label (null = no query candidates). */
+    private final io.flowpulse.ml.active.QueryStrategy queryStrategy;
+    private final double queryThreshold;
+    private transient java.util.SplittableRandom queryRandom;
+
     public FlowClassifierFunction(ModelUpdateValidator validator, int bufferCapacity) {
+        this(validator, bufferCapacity, null, 0.0);
+    }
+
+    /**
+     * With a query strategy, every prediction whose score reaches {@code queryThreshold} also goes
+     * to {@link SideOutputs#QUERY_CANDIDATES} as an AnnotationRequest (features, prediction,
+     * probabilities, score, strategy, model version) for the budgeted selection downstream.
+     */
+    public FlowClassifierFunction(ModelUpdateValidator validator, int bufferCapacity,
+            io.flowpulse.ml.active.QueryStrategy queryStrategy, double queryThreshold) {
         this.validator = validator;
         this.bufferCapacity = bufferCapacity;
+        this.queryStrategy = queryStrategy;
+        this.queryThreshold = queryThreshold;
     }
 
     /** A decoded model with its reusable arrays. */
@@ -96,6 +113,7 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
         unscored = getRuntimeContext().getMetricGroup().counter("unscoredFlows");
         rejectedUpdates = getRuntimeContext().getMetricGroup().counter("modelUpdatesRejected");
         acceptedUpdates = getRuntimeContext().getMetricGroup().counter("modelUpdatesAccepted");
+        queryRandom = new java.util.SplittableRandom(17L + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
     }
 
     @Override
@@ -126,7 +144,7 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
             }
             return;
         }
-        classify(flow, out);
+        classify(flow, r -> ctx.output(SideOutputs.QUERY_CANDIDATES, r), out);
     }
 
     @Override
@@ -161,13 +179,14 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
         }
         if (!buffer.isEmpty()) {
             for (FlowFeatures f : buffer) {
-                classify(f, out);
+                classify(f, r -> ctx.output(SideOutputs.QUERY_CANDIDATES, r), out);
             }
             buffer.clear();
         }
     }
 
-    private void classify(FlowFeatures flow, Collector<Classification> out) {
+    private void classify(FlowFeatures flow, java.util.function.Consumer<io.flowpulse.records.AnnotationRequest> query,
+            Collector<Classification> out) {
         Map<String, Double> features = flow.getFeatures();
         for (int m = 0; m < servingList.size(); m++) {
             Serving s = servingList.get(m);
@@ -192,6 +211,25 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
                     .setModelId(s.modelId)
                     .setModelVersion(s.version)
                     .build());
+            if (queryStrategy != null) {
+                double score = queryStrategy.score(s.p, queryRandom);
+                if (score >= queryThreshold) {
+                    String requestId = FlowKeySelector.canonicalKey(flow.getKey()) + "@" + flow.getStartMicros();
+                    query.accept(io.flowpulse.records.AnnotationRequest.newBuilder()
+                            .setRequestId(requestId)
+                            .setKey(flow.getKey())
+                            .setFlowStartMicros(flow.getStartMicros())
+                            .setFeatures(features)
+                            .setPredictedLabel(labels.get(best))
+                            .setProbabilities(probabilities)
+                            .setScore(score)
+                            .setStrategy(queryStrategy.id())
+                            .setModelId(s.modelId)
+                            .setModelVersion(s.version)
+                            .setRequestedMillis(flow.getEndMicros() / 1000)
+                            .build());
+                }
+            }
         }
     }
 

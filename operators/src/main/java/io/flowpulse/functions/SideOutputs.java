@@ -19,5 +19,8 @@ public final class SideOutputs {
     /** Flows that arrived before any model while the bounded buffer was full: routed, not dropped. */
     public static final OutputTag<io.flowpulse.records.FlowFeatures> UNSCORED_FLOWS = new OutputTag<>("unscored-flows") {};
 
+    /** Predictions worth a label (score above the threshold), before the budget and dedup. */
+    public static final OutputTag<io.flowpulse.records.AnnotationRequest> QUERY_CANDIDATES = new OutputTag<>("query-candidates") {};
+
     private SideOutputs() {}
 }
