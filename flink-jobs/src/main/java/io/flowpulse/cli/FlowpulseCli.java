@@ -23,6 +23,7 @@ public final class FlowpulseCli {
                 new ClassifyStreamCommand(),
                 new BenchClassifierCommand(),
                 new SequenceFeaturesCommand(),
+                new AnnotateCommand(),
                 new io.flowpulse.sim.SimulateCommand());
     }
 
