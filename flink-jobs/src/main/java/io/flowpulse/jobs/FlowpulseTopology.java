@@ -203,8 +203,7 @@ public final class FlowpulseTopology {
                 .build();
     }
 
-    @SafeVarargs
-    private static <T> DataStream<T> union(List<DataStream<T>> streams, DataStream<T>... none) {
+    private static <T> DataStream<T> union(List<DataStream<T>> streams) {
         DataStream<T> first = streams.get(0);
         if (streams.size() == 1) {
             return first;

@@ -70,6 +70,7 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
     private final io.flowpulse.ml.active.QueryStrategy queryStrategy;
     private final double queryThreshold;
     private transient java.util.SplittableRandom queryRandom;
+    private transient List<io.flowpulse.records.AnnotationRequest> pendingQueries;
 
     public FlowClassifierFunction(ModelUpdateValidator validator, int bufferCapacity) {
         this(validator, bufferCapacity, null, 0.0);
@@ -114,6 +115,7 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
         rejectedUpdates = getRuntimeContext().getMetricGroup().counter("modelUpdatesRejected");
         acceptedUpdates = getRuntimeContext().getMetricGroup().counter("modelUpdatesAccepted");
         queryRandom = new java.util.SplittableRandom(17L + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        pendingQueries = new ArrayList<>();
     }
 
     @Override
@@ -144,7 +146,11 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
             }
             return;
         }
-        classify(flow, r -> ctx.output(SideOutputs.QUERY_CANDIDATES, r), out);
+        classify(flow, out);
+        for (int i = 0; i < pendingQueries.size(); i++) {
+            ctx.output(SideOutputs.QUERY_CANDIDATES, pendingQueries.get(i));
+        }
+        pendingQueries.clear();
     }
 
     @Override
@@ -179,14 +185,22 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
         }
         if (!buffer.isEmpty()) {
             for (FlowFeatures f : buffer) {
-                classify(f, r -> ctx.output(SideOutputs.QUERY_CANDIDATES, r), out);
+                classify(f, out);
+                for (int i = 0; i < pendingQueries.size(); i++) {
+                    ctx.output(SideOutputs.QUERY_CANDIDATES, pendingQueries.get(i));
+                }
+                pendingQueries.clear();
             }
             buffer.clear();
         }
     }
 
-    private void classify(FlowFeatures flow, java.util.function.Consumer<io.flowpulse.records.AnnotationRequest> query,
-            Collector<Classification> out) {
+    /**
+     * Scores one flow with every serving model; query candidates are left in {@link #pendingQueries}
+     * for the caller to emit (the read-only and the broadcast context share no public type with
+     * {@code output}, and a capturing lambda per flow would allocate on the hot path).
+     */
+    private void classify(FlowFeatures flow, Collector<Classification> out) {
         Map<String, Double> features = flow.getFeatures();
         for (int m = 0; m < servingList.size(); m++) {
             Serving s = servingList.get(m);
@@ -215,7 +229,7 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
                 double score = queryStrategy.score(s.p, queryRandom);
                 if (score >= queryThreshold) {
                     String requestId = FlowKeySelector.canonicalKey(flow.getKey()) + "@" + flow.getStartMicros();
-                    query.accept(io.flowpulse.records.AnnotationRequest.newBuilder()
+                    pendingQueries.add(io.flowpulse.records.AnnotationRequest.newBuilder()
                             .setRequestId(requestId)
                             .setKey(flow.getKey())
                             .setFlowStartMicros(flow.getStartMicros())

@@ -124,4 +124,25 @@ class FlowClassifierFunctionTest {
         h.open();
         return h;
     }
+
+    @Test
+    void predictionsAboveTheQueryThresholdBecomeAnnotationCandidates() throws Exception {
+        FlowClassifierFunction fn = new FlowClassifierFunction(new ModelUpdateValidator(TestModels.KEY,
+                Set.of("bidirectional_packets", "bidirectional_bytes")), 10, io.flowpulse.ml.active.QueryStrategy.LEAST_CONFIDENT, 0.25);
+        try (BroadcastOperatorTestHarness<FlowFeatures, ModelUpdate, Classification> h =
+                ProcessFunctionTestHarnesses.forBroadcastProcessFunction(fn, BroadcastStates.MODELS)) {
+            h.processElement(TestModels.flow(1, 5), 1); // buffered: scored (and queried) when v1 arrives
+            h.processBroadcastElement(TestModels.stump("doh", 1, 0.7), 2); // scores 0.3
+            h.processElement(TestModels.flow(2, 50), 3);
+            h.processBroadcastElement(TestModels.stump("doh", 2, 0.9), 4); // scores 0.1: below the threshold
+            h.processElement(TestModels.flow(3, 50), 5);
+            List<io.flowpulse.records.AnnotationRequest> q = h.getSideOutput(SideOutputs.QUERY_CANDIDATES).stream()
+                    .map(StreamRecord::getValue).collect(Collectors.toList());
+            assertEquals(2, q.size());
+            assertEquals(0.3, q.get(0).getScore(), 1e-12);
+            assertEquals("least-confident", q.get(0).getStrategy());
+            assertEquals(1L, q.get(1).getModelVersion());
+            assertTrue(q.get(1).getFeatures().containsKey("bidirectional_packets"), "features travel with the request");
+        }
+    }
 }

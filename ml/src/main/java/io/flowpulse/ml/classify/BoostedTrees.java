@@ -97,18 +97,7 @@ public final class BoostedTrees implements ClassifierModel {
             }
             out[treeClass[t]] += leaf[node];
         }
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < k; c++) {
-            max = Math.max(max, out[c]);
-        }
-        double sum = 0;
-        for (int c = 0; c < k; c++) {
-            out[c] = Math.exp(out[c] - max);
-            sum += out[c];
-        }
-        for (int c = 0; c < k; c++) {
-            out[c] /= sum;
-        }
+        ModelPayloads.softmax(out, k);
     }
 
     @Override
@@ -116,11 +105,7 @@ public final class BoostedTrees implements ClassifierModel {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(feature.length * 24 + 256);
             DataOutputStream out = new DataOutputStream(bytes);
-            schema.write(out);
-            out.writeInt(labels.size());
-            for (String l : labels) {
-                out.writeUTF(l);
-            }
+            ModelPayloads.writeHeader(out, schema, labels);
             out.writeInt(roots.length);
             for (int t = 0; t < roots.length; t++) {
                 out.writeInt(roots[t]);
@@ -144,14 +129,8 @@ public final class BoostedTrees implements ClassifierModel {
     public static BoostedTrees decode(byte[] payload) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
         FeatureSchema schema = FeatureSchema.read(in);
-        int k = in.readInt();
-        if (k < 1 || k > 10_000) {
-            throw new IOException("bad class count " + k);
-        }
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            labels.add(in.readUTF());
-        }
+        List<String> labels = ModelPayloads.readLabels(in);
+        int k = labels.size();
         int t = in.readInt();
         if (t < 1 || (long) t * 8 > payload.length) {
             throw new IOException("bad tree count " + t);

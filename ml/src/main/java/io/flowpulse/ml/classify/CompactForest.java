@@ -106,11 +106,7 @@ public final class CompactForest implements ClassifierModel {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(feature.length * 40 + 256);
             DataOutputStream out = new DataOutputStream(bytes);
-            schema.write(out);
-            out.writeInt(labels.size());
-            for (String l : labels) {
-                out.writeUTF(l);
-            }
+            ModelPayloads.writeHeader(out, schema, labels);
             out.writeInt(roots.length);
             for (int r : roots) {
                 out.writeInt(r);
@@ -134,14 +130,8 @@ public final class CompactForest implements ClassifierModel {
     public static CompactForest decode(byte[] payload) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
         FeatureSchema schema = FeatureSchema.read(in);
-        int k = in.readInt();
-        if (k < 1 || k > 10_000) {
-            throw new IOException("bad class count " + k);
-        }
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            labels.add(in.readUTF());
-        }
+        List<String> labels = ModelPayloads.readLabels(in);
+        int k = labels.size();
         int t = in.readInt();
         if (t < 1 || t > 100_000) {
             throw new IOException("bad tree count " + t);

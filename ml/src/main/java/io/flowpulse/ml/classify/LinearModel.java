@@ -62,7 +62,6 @@ public final class LinearModel implements ClassifierModel {
     public void predictProba(double[] x, double[] out) {
         int n = mean.length;
         int k = bias.length;
-        double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < k; c++) {
             double s = bias[c];
             int base = c * n;
@@ -70,16 +69,8 @@ public final class LinearModel implements ClassifierModel {
                 s += weights[base + j] * standardize(j, x[j]);
             }
             out[c] = s;
-            max = Math.max(max, s);
         }
-        double sum = 0;
-        for (int c = 0; c < k; c++) {
-            out[c] = Math.exp(out[c] - max);
-            sum += out[c];
-        }
-        for (int c = 0; c < k; c++) {
-            out[c] /= sum;
-        }
+        ModelPayloads.softmax(out, k);
     }
 
     @Override
@@ -87,11 +78,7 @@ public final class LinearModel implements ClassifierModel {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bytes);
-            schema.write(out);
-            out.writeInt(labels.size());
-            for (String l : labels) {
-                out.writeUTF(l);
-            }
+            ModelPayloads.writeHeader(out, schema, labels);
             for (int j = 0; j < mean.length; j++) {
                 out.writeDouble(mean[j]);
                 out.writeDouble(std[j]);
@@ -111,14 +98,11 @@ public final class LinearModel implements ClassifierModel {
     public static LinearModel decode(byte[] payload) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
         FeatureSchema schema = FeatureSchema.read(in);
-        int k = in.readInt();
+        List<String> labels = ModelPayloads.readLabels(in);
+        int k = labels.size();
         int n = schema.size();
-        if (k < 1 || k > 10_000 || (long) n * k * 8 > payload.length) {
-            throw new IOException("bad class count " + k);
-        }
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            labels.add(in.readUTF());
+        if ((long) n * k * 8 > payload.length) {
+            throw new IOException("payload too short for " + n + " features x " + k + " classes");
         }
         double[] mean = new double[n];
         double[] std = new double[n];

@@ -61,11 +61,7 @@ public final class PriorModel implements ClassifierModel {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bytes);
-            schema.write(out);
-            out.writeInt(labels.size());
-            for (String l : labels) {
-                out.writeUTF(l);
-            }
+            ModelPayloads.writeHeader(out, schema, labels);
             out.writeInt(feature);
             out.writeDouble(threshold);
             for (int i = 0; i < labels.size(); i++) {
@@ -81,14 +77,8 @@ public final class PriorModel implements ClassifierModel {
     public static PriorModel decode(byte[] payload) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
         FeatureSchema schema = FeatureSchema.read(in);
-        int n = in.readInt();
-        if (n <= 0 || n > 10_000) {
-            throw new IOException("bad label count " + n);
-        }
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            labels.add(in.readUTF());
-        }
+        List<String> labels = ModelPayloads.readLabels(in);
+        int n = labels.size();
         int feature = in.readInt();
         if (feature < 0 || feature >= schema.size()) {
             throw new IOException("feature index out of range");
