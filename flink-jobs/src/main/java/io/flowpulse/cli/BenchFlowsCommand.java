@@ -1,12 +1,23 @@
 package io.flowpulse.cli;
 
+import io.flowpulse.config.JobOptions;
 import io.flowpulse.functions.FlowFeatureAggregator;
 import io.flowpulse.functions.FlowKeySelector;
+import io.flowpulse.functions.FlowPacketKeySelector;
+import io.flowpulse.functions.FlowStateSerializer;
 import io.flowpulse.functions.SideOutputs;
+import io.flowpulse.jobs.FlowpulseJob;
+import io.flowpulse.jobs.FlowpulseSinks;
+import io.flowpulse.jobs.FlowpulseSources;
+import io.flowpulse.jobs.FlowpulseTopology;
+import io.flowpulse.local.EmbeddedKafkaCluster;
+import io.flowpulse.local.TopicReader;
 import io.flowpulse.ml.features.FlowAggregatorParams;
-import io.flowpulse.ml.features.FlowStatistics;
 import io.flowpulse.records.FlowFeatures;
+import io.flowpulse.records.FlowPacket;
+import io.flowpulse.records.FlowPacketKey;
 import io.flowpulse.records.PacketEvent;
+import io.flowpulse.records.codec.Codecs;
 import io.flowpulse.sources.pcap.DecodeStats;
 import io.flowpulse.sources.pcap.PacketDecoder;
 import io.flowpulse.sources.pcap.PcapFrame;
@@ -14,35 +25,58 @@ import io.flowpulse.sources.pcap.RepeatedCaptureGenerator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.memory.DataOutputSerializer;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * {@code ./flowpulse bench-flows [--state heap|rocksdb|both] [--packets N]}: throughput of reader
- * (frame decoding) + {@link FlowFeatureAggregator} on {@code throughput-merged.pcap.gz} repeated with
- * time offsets, on a local cluster, per state backend: packets/s, flows/s, late packets, peak heap and
- * peak RSS, and the serialized state bytes of an open flow. Prints figures; asserts nothing.
+ * {@code ./flowpulse bench-flows}: throughput of reader (frame decoding) + {@link FlowFeatureAggregator}
+ * on {@code throughput-merged.pcap.gz} repeated with time offsets, on a local cluster, per state
+ * backend and per edge between reader and flow operator; or ({@code --kafka}) end to end through an
+ * embedded broker: replay into {@code packets}, then the job's topology Kafka -> Kafka. Prints
+ * packets/s, flows/s, process CPU, peak heap and RSS, and the state bytes of an open flow. Asserts nothing.
  */
 public final class BenchFlowsCommand implements Command {
+    private static final String HELP = String.join("\n",
+            "usage: ./flowpulse bench-flows [options]",
+            "  --state heap|rocksdb|both     state backend (default both)",
+            "  --edge keyby|chained|both     reader -> flow operator edge (default both):",
+            "                                keyby: one reader subtask, keyBy over the network to P operator subtasks",
+            "                                chained: P reader subtasks, each replaying the flows of its key groups,",
+            "                                         flow operator chained to it (reinterpretAsKeyedStream)",
+            "  --kafka                       end to end: replay into an embedded broker, then the job Kafka -> Kafka",
+            "  --packets N                   packets to replay (default 5,000,000)",
+            "  --parallelism P               flow operator parallelism (default 2)",
+            "  --mini-batch N                flows buffered between state writes (default "
+                    + FlowFeatureAggregator.DEFAULT_MINI_BATCH_FLOWS + "; 1 = write every packet)",
+            "  --managed-memory SIZE         TaskManager managed memory (RocksDB block cache + write buffers; default 256m)",
+            "  --pcap FILE                   capture (default ../shared/data/pcap/throughput-merged.pcap.gz)",
+            "");
+
     @Override
     public String name() {
         return "bench-flows";
@@ -50,118 +84,239 @@ public final class BenchFlowsCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmark pcap decoding + flow features with heap and RocksDB state";
+        return "benchmark pcap decoding + flow features (heap, RocksDB, through Kafka)";
     }
 
     @Override
     public int run(String[] args) throws Exception {
-        String state = "both";
-        long packets = 5_000_000L;
-        int parallelism = 2;
-        long outOfOrderMinutes = 60;
-        String pcap = System.getProperty("flowpulse.shared.data", "../shared/data") + "/pcap/throughput-merged.pcap.gz";
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("-h") || a.equals("--help") || i + 1 >= args.length) {
-                System.err.println("usage: ./flowpulse bench-flows [--state heap|rocksdb|both] [--packets N]"
-                        + " [--parallelism P] [--pcap FILE]");
-                return a.equals("-h") || a.equals("--help") ? 0 : 2;
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--state" -> state = v;
-                case "--packets" -> packets = Long.parseLong(v.replace("_", ""));
-                case "--parallelism" -> parallelism = Integer.parseInt(v);
-                case "--pcap" -> pcap = v;
-                case "--out-of-order-minutes" -> outOfOrderMinutes = Long.parseLong(v);
-                default -> {
-                    System.err.println("unknown option " + a);
-                    return 2;
-                }
-            }
+        CliArgs a;
+        try {
+            a = CliArgs.parse(args, Set.of("state", "edge", "packets", "parallelism", "mini-batch", "managed-memory",
+                    "pcap", "out-of-order-minutes"), Set.of("kafka", "help"));
+        } catch (CliArgs.UsageException e) {
+            System.err.println(e.getMessage() + "\n" + HELP);
+            return 2;
         }
+        if (a.has("help")) {
+            System.out.print(HELP);
+            return 0;
+        }
+        int parallelism = a.getInt("parallelism", 2);
+        long packets = Long.parseLong(a.get("packets", "5000000").replace("_", "").replace(",", ""));
         packets = (packets + parallelism - 1) / parallelism * parallelism;
+        String pcap = a.get("pcap", System.getProperty("flowpulse.shared.data", "../shared/data")
+                + "/pcap/throughput-merged.pcap.gz");
+        Settings settings = new Settings(pcap, packets, parallelism, a.getInt("mini-batch",
+                FlowFeatureAggregator.DEFAULT_MINI_BATCH_FLOWS), MemorySize.parse(a.get("managed-memory", "256m")),
+                a.getLong("out-of-order-minutes", 60));
+
         DecodeStats stats = new DecodeStats();
         List<PcapFrame> frames = RepeatedCaptureGenerator.decodableFrames(Path.of(pcap), stats);
-        System.out.printf("capture %s: %d decodable packets (%s), repeated to %,d packets; parallelism %d, %d cores%n",
-                pcap, frames.size(), stats, packets, parallelism, Runtime.getRuntime().availableProcessors());
-        System.out.printf("serialized state of an open flow: %d bytes (flow POJO) + 8 bytes per stored first packet (<= %d)%n",
-                flowStateBytes(frames), FlowAggregatorParams.DEFAULT_FIRST_PACKETS);
-        for (String backend : state.equals("both") ? List.of("heap", "rocksdb") : List.of(state)) {
-            runOnce(backend, pcap, packets, parallelism, outOfOrderMinutes);
+        System.out.printf("capture %s: %d decodable packets (%s), repeated to %,d packets; parallelism %d, %d cores,"
+                        + " mini-batch %,d flows, managed memory %s%n",
+                pcap, frames.size(), stats, packets, parallelism, Runtime.getRuntime().availableProcessors(),
+                settings.miniBatch, settings.managedMemory);
+        stateSize(frames);
+
+        List<String> backends = a.get("state", a.has("kafka") ? "heap" : "both").equals("both")
+                ? List.of("heap", "rocksdb") : List.of(a.get("state", "heap"));
+        if (a.has("kafka")) {
+            for (String backend : backends) {
+                runKafka(backend, settings);
+            }
+            return 0;
+        }
+        String edge = a.get("edge", "both");
+        for (String e : edge.equals("both") ? List.of("keyby", "chained") : List.of(edge)) {
+            for (String backend : backends) {
+                runInMemory(backend, e, settings);
+            }
         }
         return 0;
     }
 
-    private static void runOnce(String backend, String pcap, long packets, int parallelism, long outOfOrderMinutes)
-            throws Exception {
+    record Settings(String pcap, long packets, int parallelism, int miniBatch, MemorySize managedMemory,
+            long outOfOrderMinutes) {}
+
+    /** The benchmark's Flink configuration: state backend and managed memory (cluster settings, not job code). */
+    private static Configuration flinkConf(String backend, Settings s) {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, backend.equals("rocksdb") ? "rocksdb" : "hashmap");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(parallelism);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, s.managedMemory);
+        conf.setString("state.backend.rocksdb.memory.managed", "true"); // block cache + write buffers in managed memory
+        return conf;
+    }
+
+    private static void runInMemory(String backend, String edge, Settings s) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConf(backend, s));
+        env.setParallelism(s.parallelism);
+        env.setMaxParallelism(128);
         env.getConfig().enableObjectReuse(); // no defensive copies between chained operators
-        DataGeneratorSource<PacketEvent> source = new DataGeneratorSource<>(
-                new RepeatedCaptureGenerator(pcap, packets, 1, FlowAggregatorParams.DEFAULT_IDLE_TIMEOUT_MICROS + 1_000_000L),
-                packets, new AvroTypeInfo<>(PacketEvent.class));
-        SingleOutputStreamOperator<FlowFeatures> flows = env.fromSource(source,
-                        WatermarkStrategy.<PacketEvent>forBoundedOutOfOrderness(Duration.ofMinutes(outOfOrderMinutes))
-                                .withTimestampAssigner((p, t) -> Math.floorDiv(p.getTimestampMicros(), 1000)),
+        long gap = FlowAggregatorParams.DEFAULT_IDLE_TIMEOUT_MICROS + 1_000_000L;
+        boolean chained = edge.equals("chained");
+        DataGeneratorSource<FlowPacket> source = new DataGeneratorSource<>(
+                new RepeatedCaptureGenerator(s.pcap, s.packets, gap, chained, 128), s.packets, FlowPacket.TYPE);
+        DataStream<FlowPacket> packets = env.fromSource(source,
+                        WatermarkStrategy.<FlowPacket>forBoundedOutOfOrderness(Duration.ofMinutes(s.outOfOrderMinutes))
+                                .withTimestampAssigner((p, t) -> Math.floorDiv(p.timestampMicros, 1000)),
                         "repeated-capture")
-                .setParallelism(1) // one ordered packet stream, as from one capture point: deterministic flows
-                .keyBy(new FlowKeySelector())
-                .process(new FlowFeatureAggregator(FlowAggregatorParams.defaults()))
-                .name("flow-features");
+                // keyby: one ordered packet stream, as from one capture point (deterministic flows)
+                .setParallelism(chained ? s.parallelism : 1);
+        SingleOutputStreamOperator<FlowFeatures> flows = chained
+                ? FlowFeatureAggregator.apply(DataStreamUtils.reinterpretAsKeyedStream(packets,
+                        new FlowPacketKeySelector(), FlowPacketKey.TYPE), FlowAggregatorParams.defaults(), s.miniBatch)
+                : FlowFeatureAggregator.apply(packets, FlowAggregatorParams.defaults(), s.miniBatch);
+        flows.name("flow-features");
         flows.map(new Count<>("flows")).sinkTo(new DiscardingSink<>());
         flows.getSideOutput(SideOutputs.LATE_PACKETS).map(new Count<>("late")).sinkTo(new DiscardingSink<>());
 
-        System.gc();
-        resetPeaks();
-        long t0 = System.nanoTime();
-        long cpu0 = processCpuNanos();
-        JobExecutionResult result = env.execute("bench-flows " + backend);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+        Measure m = Measure.start();
+        JobExecutionResult result = env.execute("bench-flows " + backend + " " + edge);
+        m.stop();
         long flowCount = result.<Long>getAccumulatorResult("flows");
         long late = result.<Long>getAccumulatorResult("late");
         double jobSeconds = result.getNetRuntime() / 1000.0;
-        System.out.printf("%-8s %,d packets in %.1f s wall (%.1f s job runtime): %,.0f packets/s wall, %,.0f packets/s job,"
-                        + " %,d flows (%,.0f flows/s job), %,d late packets;"
-                        + " process CPU %.1f s (%,.0f packets per CPU-second, load average %.1f);"
-                        + " peak heap %,d MB, peak RSS %s MB%n",
-                backend, packets, seconds, jobSeconds, packets / seconds, packets / jobSeconds, flowCount,
-                flowCount / jobSeconds, late,
-                cpuSeconds, packets / cpuSeconds, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                peakHeapBytes() >> 20, peakRssMb());
+        System.out.printf("%-7s %-7s %,d packets in %.1f s wall (%.1f s job): %,.0f packets/s job (%,.0f wall),"
+                        + " %,d flows (%,.0f flows/s job), %,d late; %s%n",
+                backend, edge, s.packets, m.seconds, jobSeconds, s.packets / jobSeconds, s.packets / m.seconds,
+                flowCount, flowCount / jobSeconds, late, m.summary(s.packets));
     }
 
-    /** Serialized size of a realistic open flow's POJO state (TCP flow after 20 packets). */
-    static int flowStateBytes(List<PcapFrame> frames) throws Exception {
-        PacketDecoder decoder = new PacketDecoder(new DecodeStats(), "bench-capture-file.pcap");
-        FlowFeatureAggregator.FlowState s = new FlowFeatureAggregator.FlowState();
-        PacketEvent first = null;
-        int added = 0;
-        for (PcapFrame f : frames) {
-            PacketEvent p = decoder.decode(f);
-            if (p == null || p.getProtocol() != 6) {
-                continue;
+    /**
+     * (c) End to end: the repeated capture is published to an embedded broker's {@code packets} topic
+     * (2 partitions, key = flow key, the replayer's producer settings), then the job's topology
+     * ({@link FlowpulseTopology}, packets -> flows only) reads it to the end (bounded Kafka source)
+     * and writes {@code flows}. Both phases are timed separately.
+     */
+    private static void runKafka(String backend, Settings s) throws Exception {
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
+            String bootstrap = kafka.bootstrapServers();
+            Map<String, String> jobMap = new LinkedHashMap<>();
+            jobMap.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
+            jobMap.put(JobOptions.GROUP_ID.key(), "bench-flows");
+            jobMap.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
+            jobMap.put(JobOptions.BOUNDED.key(), "true");
+            jobMap.put(JobOptions.IDLENESS.key(), "30 s");
+            jobMap.put(JobOptions.OUT_OF_ORDERNESS.key(), s.outOfOrderMinutes + " min");
+            jobMap.put(JobOptions.FLOW_MINI_BATCH_FLOWS.key(), Integer.toString(s.miniBatch));
+            Configuration jobConf = Configuration.fromMap(jobMap);
+            String packetsTopic = jobConf.get(JobOptions.TOPIC_PACKETS);
+            String flowsTopic = jobConf.get(JobOptions.TOPIC_FLOWS);
+            kafka.createTopics(s.parallelism, List.of(packetsTopic, flowsTopic, jobConf.get(JobOptions.TOPIC_DEAD_LETTERS)));
+
+            // ---- replay (what ./flowpulse replay --max does, over the repeated capture) ----
+            RepeatedCaptureGenerator generator = new RepeatedCaptureGenerator(s.pcap, s.packets,
+                    FlowAggregatorParams.DEFAULT_IDLE_TIMEOUT_MICROS + 1_000_000L);
+            generator.open(0, 1);
+            FlowKeySelector keys = new FlowKeySelector();
+            Measure replay = Measure.start();
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ReplayCommand.producerProperties(bootstrap))) {
+                for (long i = 0; i < s.packets; i++) {
+                    PacketEvent p = generator.map(i).toPacketEvent();
+                    producer.send(new ProducerRecord<>(packetsTopic, null, null,
+                            keys.getKey(p).getBytes(StandardCharsets.UTF_8), Codecs.PACKET_EVENT.encode(p)));
+                }
+                producer.flush();
             }
-            if (first == null) {
-                first = p;
-                s.srcIp = new byte[p.getSrcIp().remaining()];
-                s.dstIp = new byte[p.getDstIp().remaining()];
-                s.source = p.getSourceId();
+            replay.stop();
+            System.out.printf("kafka   replay  %,d packets into %s (%d partitions) in %.1f s: %,.0f packets/s; %s%n",
+                    s.packets, packetsTopic, s.parallelism, replay.seconds, s.packets / replay.seconds,
+                    replay.summary(s.packets));
+
+            // ---- the job: Kafka packets -> FlowFeatureAggregator -> Kafka flows ----
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConf(backend, s));
+            env.setParallelism(s.parallelism);
+            env.setMaxParallelism(128);
+            FlowpulseSources sources = new FlowpulseSources(
+                    io.flowpulse.sources.KafkaSources.raw(jobConf, JobOptions.TOPIC_PACKETS), null, null, null);
+            FlowpulseSinks all = FlowpulseJob.kafkaSinks(jobConf);
+            FlowpulseSinks sinks = new FlowpulseSinks(all.flows(), null, null, null, all.deadLetters(),
+                    null, null, null, null);
+            FlowpulseTopology.defineWorkflow(env, sources, sinks, jobConf);
+            Measure job = Measure.start();
+            JobExecutionResult result = env.execute("bench-flows kafka " + backend);
+            job.stop();
+            long flows;
+            try (TopicReader<FlowFeatures> reader = new TopicReader<>(bootstrap, flowsTopic, Codecs.FLOW_FEATURES)) {
+                flows = reader.endOffsetTotal();
             }
-            s.stats.add(p.getTimestampMicros(), added % 2 == 0, p.getLinkLength(), p.getIpLength(), p.getL4HeaderLength(),
-                    p.getPayloadLength(), p.getTcpFlags(), p.getTcpWindow(), 5_000_000L);
-            if (++added == 20) {
-                break;
-            }
+            double jobSeconds = result.getNetRuntime() / 1000.0;
+            System.out.printf("kafka   job     %-7s %,d packets Kafka -> flows in %.1f s wall (%.1f s job): %,.0f packets/s job"
+                            + " (%,.0f wall), %,d flows (%,.0f flows/s job); %s%n",
+                    backend, s.packets, job.seconds, jobSeconds, s.packets / jobSeconds, s.packets / job.seconds,
+                    flows, flows / jobSeconds, job.summary(s.packets));
         }
-        TypeInformation<FlowFeatureAggregator.FlowState> info = TypeExtractor.getForClass(FlowFeatureAggregator.FlowState.class);
-        TypeSerializer<FlowFeatureAggregator.FlowState> serializer = info.createSerializer(new SerializerConfigImpl());
-        DataOutputSerializer out = new DataOutputSerializer(2048);
-        serializer.serialize(s, out);
-        return out.length();
+    }
+
+    /**
+     * Serialized bytes (what RocksDB stores per flow) and heap bytes of the flow state, measured on
+     * the flows of one pass over the capture (all packets of a 5-tuple in one state: the largest an
+     * open flow's state gets, first-packet slots full for flows of >= 30 packets).
+     */
+    static void stateSize(List<PcapFrame> frames) throws Exception {
+        PacketDecoder decoder = new PacketDecoder(new DecodeStats(), null);
+        Runtime rt = Runtime.getRuntime();
+        int copies = 10;
+        List<Map<FlowPacketKey, FlowFeatureAggregator.FlowState>> maps = new ArrayList<>();
+        long before = usedHeapAfterGc(rt);
+        for (int c = 0; c < copies; c++) {
+            maps.add(FlowFeatureAggregator.statesOf(frames.stream().map(decoder::decodePacket).toList(),
+                    FlowAggregatorParams.defaults()));
+        }
+        long after = usedHeapAfterGc(rt);
+        int flows = maps.get(0).size();
+        DataOutputSerializer out = new DataOutputSerializer(4096);
+        long total = 0;
+        int max = 0;
+        int min = Integer.MAX_VALUE;
+        for (FlowFeatureAggregator.FlowState st : maps.get(0).values()) {
+            out.clear();
+            FlowStateSerializer.INSTANCE.serialize(st, out);
+            total += out.length();
+            max = Math.max(max, out.length());
+            min = Math.min(min, out.length());
+        }
+        System.out.printf("state per open flow (%,d flows of one pass): serialized %d-%d bytes, mean %d (+ %d bytes key);"
+                        + " on the heap ~%,d bytes (state objects + key + map entry, measured over %,d flows)%n",
+                flows, min, max, total / flows, 16, (after - before) / ((long) flows * copies), (long) flows * copies);
+        maps.clear();
+    }
+
+    private static long usedHeapAfterGc(Runtime rt) throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    /** Wall time, process CPU time, load, peak heap and RSS of one phase. */
+    static final class Measure {
+        long t0;
+        long cpu0;
+        double seconds;
+        double cpuSeconds;
+
+        static Measure start() {
+            System.gc();
+            resetPeaks();
+            Measure m = new Measure();
+            m.t0 = System.nanoTime();
+            m.cpu0 = processCpuNanos();
+            return m;
+        }
+
+        void stop() {
+            seconds = (System.nanoTime() - t0) / 1e9;
+            cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+        }
+
+        String summary(long packets) {
+            return String.format("process CPU %.1f s (%,.0f packets per CPU-second), load average %.1f,"
+                            + " peak heap %,d MB, peak RSS %s MB",
+                    cpuSeconds, packets / cpuSeconds, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    peakHeapBytes() >> 20, peakRssMb());
+        }
     }
 
     private static long processCpuNanos() {

@@ -1,10 +1,9 @@
 package io.flowpulse.cli;
 
 import io.flowpulse.functions.FlowFeatureAggregator;
-import io.flowpulse.functions.FlowKeySelector;
 import io.flowpulse.ml.features.FlowAggregatorParams;
 import io.flowpulse.records.FlowFeatures;
-import io.flowpulse.records.PacketEvent;
+import io.flowpulse.records.FlowPacket;
 import io.flowpulse.sinks.FlowCsvSink;
 import io.flowpulse.sources.pcap.DecodeStats;
 import io.flowpulse.sources.pcap.PcapFilesGenerator;
@@ -20,7 +19,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * {@code ./flowpulse flows --pcap FILE --output flows.csv}: runs the flow operator of the streaming
- * job ({@link FlowKeySelector} + {@link FlowFeatureAggregator}) as a bounded job on a local
+ * job ({@link FlowFeatureAggregator}) as a bounded job on a local
  * cluster over a capture and writes one CSV row per flow (see {@link FlowCsvSink}), sorted by start.
  */
 public final class FlowsCommand implements Command {
@@ -92,15 +91,12 @@ public final class FlowsCommand implements Command {
      */
     static void buildJob(StreamExecutionEnvironment env, String pcap, FlowAggregatorParams params,
             long maxOutOfOrderMillis, String output, DecodeStats stats) {
-        env.fromSource(PcapFilesGenerator.source(List.of(pcap), 0, stats),
-                        WatermarkStrategy.<PacketEvent>forBoundedOutOfOrderness(Duration.ofMillis(maxOutOfOrderMillis))
-                                .withTimestampAssigner((p, t) -> Math.floorDiv(p.getTimestampMicros(), 1000)),
+        FlowFeatureAggregator.apply(env.fromSource(PcapFilesGenerator.source(List.of(pcap), 0, stats),
+                        WatermarkStrategy.<FlowPacket>forBoundedOutOfOrderness(Duration.ofMillis(maxOutOfOrderMillis))
+                                .withTimestampAssigner((p, t) -> Math.floorDiv(p.timestampMicros, 1000)),
                         "pcap")
-                .setParallelism(1)
-                .keyBy(new FlowKeySelector())
-                .process(new FlowFeatureAggregator(params))
+                .setParallelism(1), params, FlowFeatureAggregator.DEFAULT_MINI_BATCH_FLOWS)
                 .name("flow-features")
-                .returns(FlowFeatures.class)
                 .sinkTo(new FlowCsvSink(output))
                 .setParallelism(1)
                 .name("csv");

@@ -69,14 +69,7 @@ public final class ReplayCommand implements Command {
             usage();
             return 2;
         }
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"); // fail fast when the broker is unreachable
+        Properties props = producerProperties(bootstrap);
         DecodeStats stats = new DecodeStats();
         PacketDecoder decoder = new PacketDecoder(stats, Path.of(pcap).getFileName().toString());
         FlowKeySelector keys = new FlowKeySelector();
@@ -108,6 +101,19 @@ public final class ReplayCommand implements Command {
         System.out.printf("replayed %,d packets from %s to %s/%s in %.1f s (%,.0f packets/s); skipped %s%n",
                 sent, pcap, bootstrap, topic, seconds, sent / Math.max(seconds, 1e-9), stats.skipped);
         return 0;
+    }
+
+    /** The replayer's producer settings (byte[] key and value, batched, lz4). */
+    static Properties producerProperties(String bootstrap) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"); // fail fast when the broker is unreachable
+        return props;
     }
 
     /** Waits until {@code offsetMicros} of wall time have passed since {@code wallStartNanos}. */

@@ -76,6 +76,10 @@ public final class JobOptions {
             .durationType().defaultValue(Duration.ofSeconds(5)).withDescription("Gap that separates active and idle periods inside a flow.");
     public static final ConfigOption<Integer> FLOW_FIRST_PACKETS = ConfigOptions.key("flows.first-packets")
             .intType().defaultValue(30).withDescription("Number of first packets whose size, direction and IAT are kept for sequence models.");
+    public static final ConfigOption<Integer> FLOW_MINI_BATCH_FLOWS = ConfigOptions.key("flows.mini-batch-flows")
+            .intType().defaultValue(io.flowpulse.functions.FlowFeatureAggregator.DEFAULT_MINI_BATCH_FLOWS)
+            .withDescription("Flows the flow operator keeps in memory between state writes (each written once per batch,"
+                    + " flushed at every watermark and checkpoint); <= 1 writes state on every packet.");
 
     // ---- port series ----
     public static final ConfigOption<Duration> PORT_BUCKET = ConfigOptions.key("ports.bucket")

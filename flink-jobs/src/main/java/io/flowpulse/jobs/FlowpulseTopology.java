@@ -9,7 +9,6 @@ import io.flowpulse.functions.ModelUpdateValidator;
 import io.flowpulse.records.Classification;
 import io.flowpulse.records.ModelUpdate;
 import io.flowpulse.functions.FlowFeatureAggregator;
-import io.flowpulse.functions.FlowKeySelector;
 import io.flowpulse.functions.FlowRecordToFeatures;
 import io.flowpulse.functions.RawEventTime;
 import io.flowpulse.functions.RecordValidators;
@@ -17,6 +16,7 @@ import io.flowpulse.functions.SideOutputs;
 import io.flowpulse.ml.features.FlowAggregatorParams;
 import io.flowpulse.records.DeadLetter;
 import io.flowpulse.records.FlowFeatures;
+import io.flowpulse.records.FlowPacket;
 import io.flowpulse.records.FlowRecord;
 import io.flowpulse.records.PacketEvent;
 import io.flowpulse.records.PortSample;
@@ -72,13 +72,15 @@ public final class FlowpulseTopology {
                     conf.get(JobOptions.FLOW_ACTIVE_TIMEOUT).toNanos() / 1000,
                     conf.get(JobOptions.FLOW_ACTIVITY_TIMEOUT).toNanos() / 1000,
                     conf.get(JobOptions.FLOW_FIRST_PACKETS));
-            SingleOutputStreamOperator<FlowFeatures> packetFlows = timed
-                    .keyBy(new FlowKeySelector())
-                    .process(new FlowFeatureAggregator(params))
+            // decoded once into the compact FlowPacket (hand-written serializer) before the keyBy edge
+            DataStream<FlowPacket> flowPackets = timed.map(FlowPacket::from).returns(FlowPacket.TYPE)
+                    .uid(Operators.PACKETS_TO_FLOW_PACKETS.uid()).name(Operators.PACKETS_TO_FLOW_PACKETS.displayName());
+            SingleOutputStreamOperator<FlowFeatures> packetFlows = FlowFeatureAggregator
+                    .apply(flowPackets, params, conf.get(JobOptions.FLOW_MINI_BATCH_FLOWS))
                     .uid(Operators.FLOW_AGGREGATOR.uid()).name(Operators.FLOW_AGGREGATOR.displayName());
             flows.add(packetFlows);
             deadLetters.add(packetFlows.getSideOutput(SideOutputs.LATE_PACKETS)
-                    .map(p -> late(Codecs.PACKET_EVENT, p, "late-packet: behind the flow watermark"))
+                    .map(p -> late(Codecs.PACKET_EVENT, p.toPacketEvent(), "late-packet: behind the flow watermark"))
                     .uid(Operators.LATE_PACKETS_TO_DEAD_LETTERS.uid())
                     .name(Operators.LATE_PACKETS_TO_DEAD_LETTERS.displayName()));
         }

@@ -3,12 +3,11 @@ package io.flowpulse.jobs;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpulse.functions.FlowFeatureAggregator;
-import io.flowpulse.functions.FlowKeySelector;
 import io.flowpulse.functions.SideOutputs;
 import io.flowpulse.ml.features.FlowAggregatorParams;
 import io.flowpulse.ml.features.FlowFeatureNames;
 import io.flowpulse.records.FlowFeatures;
-import io.flowpulse.records.PacketEvent;
+import io.flowpulse.records.FlowPacket;
 import io.flowpulse.sources.pcap.DecodeStats;
 import io.flowpulse.sources.pcap.PcapFilesGenerator;
 import io.flowpulse.testing.QueueSink;
@@ -35,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs every capture of {@code ../shared/data/pcap/nfstream/pcaps} through the flow job (pcap
- * source, {@link FlowKeySelector}, {@link FlowFeatureAggregator} with default parameters) on a
+ * source, {@link FlowFeatureAggregator} with default parameters) on a
  * MiniCluster and compares each flow's {@code bidirectional_packets} and {@code bidirectional_bytes}
  * with nfstream's results ({@code results/<file>.csv}, idle 120 s, active 1800 s, link-layer bytes).
  *
@@ -84,14 +83,14 @@ class FlowsNfstreamComparisonITCase {
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         env.setParallelism(2);
         QueueSink<FlowFeatures> sink = new QueueSink<>();
-        QueueSink<PacketEvent> lateSink = new QueueSink<>();
-        SingleOutputStreamOperator<FlowFeatures> flows = env.fromSource(PcapFilesGenerator.source(files, FILE_SPACING_MICROS, decodeStats),
-                        WatermarkStrategy.<PacketEvent>forBoundedOutOfOrderness(Duration.ofSeconds(30))
-                                .withTimestampAssigner((p, t) -> Math.floorDiv(p.getTimestampMicros(), 1000)),
-                        "pcaps")
-                .setParallelism(1)
-                .keyBy(new FlowKeySelector())
-                .process(new FlowFeatureAggregator(FlowAggregatorParams.defaults()))
+        QueueSink<FlowPacket> lateSink = new QueueSink<>();
+        SingleOutputStreamOperator<FlowFeatures> flows = FlowFeatureAggregator.apply(
+                        env.fromSource(PcapFilesGenerator.source(files, FILE_SPACING_MICROS, decodeStats),
+                                WatermarkStrategy.<FlowPacket>forBoundedOutOfOrderness(Duration.ofSeconds(30))
+                                        .withTimestampAssigner((p, t) -> Math.floorDiv(p.timestampMicros, 1000)),
+                                "pcaps")
+                        .setParallelism(1),
+                        FlowAggregatorParams.defaults(), FlowFeatureAggregator.DEFAULT_MINI_BATCH_FLOWS)
                 .name("flows");
         flows.sinkTo(sink);
         flows.getSideOutput(SideOutputs.LATE_PACKETS).sinkTo(lateSink);

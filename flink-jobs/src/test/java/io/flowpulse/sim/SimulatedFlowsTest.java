@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpulse.functions.FlowFeatureAggregator;
-import io.flowpulse.functions.FlowKeySelector;
+import io.flowpulse.functions.FlowPacketKeySelector;
 import io.flowpulse.ml.features.FlowAggregatorParams;
 import io.flowpulse.records.FlowFeatures;
+import io.flowpulse.records.FlowPacket;
+import io.flowpulse.records.FlowPacketKey;
 import io.flowpulse.records.FlowTermination;
 import io.flowpulse.records.PacketEvent;
 import java.time.Duration;
@@ -14,11 +16,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 /** Simulated packets through the flow aggregator: flows end the way the profiles end them. */
@@ -29,12 +29,12 @@ class SimulatedFlowsTest {
         List<PacketEvent> packets = new ArrayList<>();
         new TrafficSimulator(params).generatePackets(packets::add);
         Map<FlowTermination, Integer> terminations = new EnumMap<>(FlowTermination.class);
-        try (KeyedOneInputStreamOperatorTestHarness<String, PacketEvent, FlowFeatures> harness =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                        new FlowFeatureAggregator(FlowAggregatorParams.defaults()), new FlowKeySelector(), Types.STRING)) {
+        try (KeyedOneInputStreamOperatorTestHarness<FlowPacketKey, FlowPacket, FlowFeatures> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(new FlowFeatureAggregator(FlowAggregatorParams.defaults()),
+                        new FlowPacketKeySelector(), FlowPacketKey.TYPE)) {
             long watermark = Long.MIN_VALUE;
             for (PacketEvent p : packets) {
-                harness.processElement(new StreamRecord<>(p, p.getTimestampMicros() / 1000));
+                harness.processElement(new StreamRecord<>(FlowPacket.from(p), p.getTimestampMicros() / 1000));
                 long w = p.getTimestampMicros() / 1000 - 1;
                 if (w > watermark + 100) {
                     harness.processWatermark(new Watermark(w));

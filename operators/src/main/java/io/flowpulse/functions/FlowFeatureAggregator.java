@@ -5,22 +5,34 @@ import io.flowpulse.ml.features.FlowStatistics;
 import io.flowpulse.records.FlowFeatures;
 import io.flowpulse.records.FlowKey;
 import io.flowpulse.records.FlowTermination;
-import io.flowpulse.records.PacketEvent;
+import io.flowpulse.records.FlowPacket;
+import io.flowpulse.records.FlowPacketKey;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
+import java.util.Map;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Assembles packets into bidirectional flows keyed by {@link FlowKeySelector}, in event time, and
+ * Assembles packets into bidirectional flows keyed by {@link FlowPacketKeySelector}, in event time, and
  * emits one {@link FlowFeatures} per flow with every feature of
  * {@link io.flowpulse.ml.features.FlowFeatureNames} and its {@link FlowTermination} reason.
  *
@@ -37,87 +49,134 @@ import org.apache.flink.util.Collector;
  *   <li>A flow split at the active timeout leaves a tiny continuation marker (no packets, cleared
  *       by its own idle-timeout timer) so that its continuation keeps the original direction.
  *   <li>The first {@link FlowAggregatorParams#firstPackets} packets (IP length, direction, IAT) are
- *       appended to a {@link ListState} of packed longs: an append per packet, never a rewrite of a
- *       collection, which is cheap on RocksDB (merge operator).
+ *       packed into one long each, inside the flow's state (at most N longs: bounded).
+ *   <li>State is one value per flow ({@link FlowState}, written by the hand-written
+ *       {@link FlowStateSerializer}). <b>Mini-batch</b> (as Flink SQL's {@code table.exec.mini-batch}):
+ *       with {@code miniBatchFlows > 1} the operator keeps the flows touched since the last flush in
+ *       memory and writes each of them to the state backend once per batch instead of once per
+ *       packet. It flushes when that many flows are pending, before every watermark is processed
+ *       (so event-time timers always see current state), in {@link #prepareSnapshotPreBarrier}
+ *       (checkpoints stay exact) and at {@link #finish}. Results are the same for every batch size;
+ *       {@code miniBatchFlows <= 1} writes through. Emissions are not delayed: a flow is emitted
+ *       when its packet or timer arrives; only the state writes are batched.
  *   <li>Packets behind the watermark go to {@link SideOutputs#LATE_PACKETS} and are counted.
  *   <li>All keyed state of a flow is cleared when it is emitted; at the end of a bounded input the
  *       watermark jumps to +inf and every open flow is emitted with {@link FlowTermination#END_OF_INPUT}.
  * </ul>
+ *
+ * <p>A custom operator rather than a {@code KeyedProcessFunction} because a function cannot hook the
+ * watermark and the checkpoint barrier to flush the batch. Use {@link #apply}.
  */
-public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEvent, FlowFeatures> {
-    private static final long serialVersionUID = 1L;
+public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
+        implements OneInputStreamOperator<FlowPacket, FlowFeatures>, Triggerable<FlowPacketKey, VoidNamespace> {
+    private static final long serialVersionUID = 2L;
 
     static final ValueStateDescriptor<FlowState> FLOW_STATE =
-            new ValueStateDescriptor<>("flow", FlowState.class);
-    /** First N packets of the flow, each packed by {@link #packFirstPacket}. */
-    static final ListStateDescriptor<Long> FIRST_PACKETS =
-            new ListStateDescriptor<>("first-packets", Types.LONG);
+            new ValueStateDescriptor<>("flow", FlowStateSerializer.INSTANCE);
+    /** Default number of flows kept in memory between state writes (about 1 KB each). */
+    public static final int DEFAULT_MINI_BATCH_FLOWS = 10_000;
 
     private static final int SIZE_BITS = 20;
     private static final long SIZE_MASK = (1L << SIZE_BITS) - 1;
     private static final long IAT_MAX = (1L << 42) - 1;
+    /** Marks a flow whose state is to be cleared at the next flush. */
+    private static final FlowState CLEARED = new FlowState();
 
     private final FlowAggregatorParams params;
+    private final int miniBatchFlows;
     private transient ValueState<FlowState> flowState;
-    private transient ListState<Long> firstPackets;
+    private transient InternalTimerService<VoidNamespace> timers;
+    private transient TimestampedCollector<FlowFeatures> collector;
+    /** Flows touched since the last flush (key -> state or {@link #CLEARED}); null when writing through. */
+    private transient HashMap<Object, FlowState> batch;
     private transient Counter latePackets;
     private transient Counter flowsEmitted;
 
     public FlowFeatureAggregator(FlowAggregatorParams params) {
+        this(params, DEFAULT_MINI_BATCH_FLOWS);
+    }
+
+    public FlowFeatureAggregator(FlowAggregatorParams params, int miniBatchFlows) {
         this.params = params;
+        this.miniBatchFlows = miniBatchFlows;
+    }
+
+    /**
+     * {@code packets.keyBy(bidirectional 5-tuple)} into this operator; the caller sets uid and name.
+     */
+    public static SingleOutputStreamOperator<FlowFeatures> apply(DataStream<FlowPacket> packets,
+            FlowAggregatorParams params, int miniBatchFlows) {
+        return apply(packets.keyBy(new FlowPacketKeySelector()), params, miniBatchFlows);
+    }
+
+    /** This operator on a stream already keyed by {@link FlowPacketKeySelector} (e.g. a pre-partitioned source). */
+    public static SingleOutputStreamOperator<FlowFeatures> apply(KeyedStream<FlowPacket, FlowPacketKey> packets,
+            FlowAggregatorParams params, int miniBatchFlows) {
+        return packets.transform("FlowFeatureAggregator", TypeInformation.of(FlowFeatures.class),
+                new FlowFeatureAggregator(params, miniBatchFlows));
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        flowState = getRuntimeContext().getState(FLOW_STATE);
-        firstPackets = getRuntimeContext().getListState(FIRST_PACKETS);
-        latePackets = getRuntimeContext().getMetricGroup().counter("latePackets");
-        flowsEmitted = getRuntimeContext().getMetricGroup().counter("flowsEmitted");
+    public void open() throws Exception {
+        super.open();
+        collector = new TimestampedCollector<>(output);
+        timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
+        flowState = getPartitionedState(FLOW_STATE);
+        batch = miniBatchFlows > 1 ? new HashMap<>(Math.min(miniBatchFlows, 1 << 16) * 2) : null;
+        latePackets = getMetricGroup().counter("latePackets");
+        flowsEmitted = getMetricGroup().counter("flowsEmitted");
+    }
+
+    /** Flows held in memory, not yet written to the state backend (for tests). */
+    int pendingFlows() {
+        return batch == null ? 0 : batch.size();
     }
 
     @Override
-    public void processElement(PacketEvent p, Context ctx, Collector<FlowFeatures> out) throws Exception {
-        long ts = p.getTimestampMicros();
-        long watermarkMillis = ctx.timerService().currentWatermark();
+    public void processElement(StreamRecord<FlowPacket> element) throws Exception {
+        FlowPacket p = element.getValue();
+        long ts = p.timestampMicros;
+        long watermarkMillis = timers.currentWatermark();
         if (watermarkMillis != Long.MIN_VALUE && Math.floorDiv(ts, 1000) < watermarkMillis) {
             latePackets.inc();
-            ctx.output(SideOutputs.LATE_PACKETS, p);
+            output.collect(SideOutputs.LATE_PACKETS, new StreamRecord<>(p, element.getTimestamp()));
             return;
         }
-        int flags = p.getTcpFlags();
-        FlowState s = flowState.value();
+        collector.setTimestamp(element);
+        Object key = getCurrentKey();
+        int flags = p.tcpFlags;
+        FlowState s = load(key);
         if (s != null) {
             FlowStatistics st = s.stats;
             if (st.packets() == 0) {
                 // continuation marker of a flow split at the active timeout: keep its direction
                 s.continuationUntilMicros = -1;
             } else if (ts - st.lastMicros >= params.idleTimeoutMicros) {
-                emit(s, FlowTermination.IDLE_TIMEOUT, out);
+                emit(s, FlowTermination.IDLE_TIMEOUT);
                 s = restart(s, false);
             } else if (ts - st.firstMicros >= params.activeTimeoutMicros) {
-                emit(s, FlowTermination.ACTIVE_TIMEOUT, out);
+                emit(s, FlowTermination.ACTIVE_TIMEOUT);
                 s = restart(s, true);
             } else if (s.closingSinceMicros >= 0 && ((flags & FlowStatistics.SYN) != 0
                     || ts - s.closingSinceMicros >= params.closingTimeoutMicros)) {
-                emit(s, closeReason(s), out); // a new connection on the same 5-tuple, or after the linger
+                emit(s, closeReason(s)); // a new connection on the same 5-tuple, or after the linger
                 s = restart(s, false);
             }
         }
         if (s == null) {
             s = new FlowState();
         }
-        if (s.srcIp == null) {
+        if (s.ipVersion == 0) {
             s.open(p);
         }
         boolean forward = s.isForward(p);
         FlowStatistics st = s.stats;
         if (s.firstPacketsStored < params.firstPackets) {
             long iat = st.packets() == 0 ? 0 : Math.max(0, ts - st.lastMicros);
-            firstPackets.add(packFirstPacket(p.getIpLength(), forward, iat));
-            s.firstPacketsStored++;
+            s.addFirstPacket(packFirstPacket(p.ipLength, forward, iat), params.firstPackets);
         }
-        st.add(ts, forward, p.getLinkLength(), p.getIpLength(), p.getL4HeaderLength(), p.getPayloadLength(),
-                flags, p.getTcpWindow(), params.activityTimeoutMicros);
+        st.add(ts, forward, p.linkLength, p.ipLength, p.l4HeaderLength, p.payloadLength,
+                flags, p.tcpWindow, params.activityTimeoutMicros);
 
         if (s.closingSinceMicros < 0) {
             if ((flags & FlowStatistics.RST) != 0) {
@@ -134,51 +193,121 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
                 }
             }
         }
-        armTimer(s, ctx);
-        flowState.update(s);
+        armTimer(s);
+        store(key, s);
+        flushIfFull();
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<FlowFeatures> out) throws Exception {
-        FlowState s = flowState.value();
+    public void onEventTime(InternalTimer<FlowPacketKey, VoidNamespace> timer) throws Exception {
+        long timestamp = timer.getTimestamp();
+        collector.setAbsoluteTimestamp(timestamp);
+        Object key = getCurrentKey();
+        FlowState s = load(key);
         if (s == null) {
             return;
         }
         s.timerMillis = Long.MIN_VALUE;
-        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+        boolean endOfInput = timers.currentWatermark() == Long.MAX_VALUE;
         if (s.stats.packets() == 0) { // continuation marker that saw no packet
             if (endOfInput || deadlineMillis(s) <= timestamp) {
-                flowState.clear();
+                remove(key);
             } else {
-                armTimer(s, ctx);
-                flowState.update(s);
+                armTimer(s);
+                store(key, s);
             }
-            return;
-        }
-        if (endOfInput) {
-            emit(s, s.closingSinceMicros >= 0 ? closeReason(s) : FlowTermination.END_OF_INPUT, out);
-            clear(s, ctx);
-            return;
-        }
-        if (deadlineMillis(s) > timestamp) {
-            armTimer(s, ctx); // the flow saw packets since the timer was set: re-arm lazily
-            flowState.update(s);
-            return;
-        }
-        if (s.closingSinceMicros >= 0 && closingDeadlineMillis(s) <= timestamp) {
-            emit(s, closeReason(s), out);
-            clear(s, ctx);
+        } else if (endOfInput) {
+            emit(s, s.closingSinceMicros >= 0 ? closeReason(s) : FlowTermination.END_OF_INPUT);
+            clear(key, s);
+        } else if (deadlineMillis(s) > timestamp) {
+            armTimer(s); // the flow saw packets since the timer was set: re-arm lazily
+            store(key, s);
+        } else if (s.closingSinceMicros >= 0 && closingDeadlineMillis(s) <= timestamp) {
+            emit(s, closeReason(s));
+            clear(key, s);
         } else if (Math.floorDiv(s.stats.lastMicros + params.idleTimeoutMicros, 1000) + 1 <= timestamp) {
-            emit(s, FlowTermination.IDLE_TIMEOUT, out);
-            clear(s, ctx);
+            emit(s, FlowTermination.IDLE_TIMEOUT);
+            clear(key, s);
         } else {
-            emit(s, FlowTermination.ACTIVE_TIMEOUT, out);
-            firstPackets.clear();
+            emit(s, FlowTermination.ACTIVE_TIMEOUT);
             FlowState marker = restart(s, true);
             marker.continuationUntilMicros = timestamp * 1000 + params.idleTimeoutMicros;
-            armTimer(marker, ctx);
-            flowState.update(marker);
+            armTimer(marker);
+            store(key, marker);
         }
+        flushIfFull();
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<FlowPacketKey, VoidNamespace> timer) {
+        // no processing-time timers
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        flush(); // timers fire on current state
+        super.processWatermark(mark);
+        flush(); // what the timers wrote
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    private FlowState load(Object key) throws Exception {
+        if (batch != null) {
+            FlowState s = batch.get(key);
+            if (s != null) {
+                return s == CLEARED ? null : s;
+            }
+        }
+        return flowState.value();
+    }
+
+    private void store(Object key, FlowState s) throws Exception {
+        if (batch == null) {
+            flowState.update(s);
+        } else {
+            batch.put(key, s);
+        }
+    }
+
+    private void remove(Object key) throws Exception {
+        if (batch == null) {
+            flowState.clear();
+        } else {
+            batch.put(key, CLEARED);
+        }
+    }
+
+    private void flushIfFull() throws Exception {
+        if (batch != null && batch.size() >= miniBatchFlows) {
+            flush();
+        }
+    }
+
+    /** Writes every pending flow to the state backend, once each. Changes the current key. */
+    private void flush() throws Exception {
+        if (batch == null || batch.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<Object, FlowState> e : batch.entrySet()) {
+            setCurrentKey(e.getKey());
+            if (e.getValue() == CLEARED) {
+                flowState.clear();
+            } else {
+                flowState.update(e.getValue());
+            }
+        }
+        batch.clear();
     }
 
     /** Event time (ms) at which the flow ends if no further packet arrives. */
@@ -196,37 +325,38 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
         return Math.floorDiv(s.closingSinceMicros + params.closingTimeoutMicros, 1000) + 1;
     }
 
-    /** Registers the flow's single timer, or moves it earlier; a later deadline is handled in onTimer. */
-    private void armTimer(FlowState s, Context ctx) {
+    /** Registers the flow's single timer, or moves it earlier; a later deadline is handled in onEventTime. */
+    private void armTimer(FlowState s) {
         long deadline = deadlineMillis(s);
         if (s.timerMillis == Long.MIN_VALUE || deadline < s.timerMillis) {
             if (s.timerMillis != Long.MIN_VALUE) {
-                ctx.timerService().deleteEventTimeTimer(s.timerMillis);
+                timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, s.timerMillis);
             }
             s.timerMillis = deadline;
-            ctx.timerService().registerEventTimeTimer(deadline);
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, deadline);
         }
     }
 
-    private void clear(FlowState s, Context ctx) {
+    private void clear(Object key, FlowState s) throws Exception {
         if (s.timerMillis != Long.MIN_VALUE) {
-            ctx.timerService().deleteEventTimeTimer(s.timerMillis);
+            timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, s.timerMillis);
         }
-        flowState.clear();
-        firstPackets.clear();
+        remove(key);
     }
 
     /**
      * Fresh flow state on the same key after an emission. Keeps the still registered timer, and the
      * endpoints (so the direction) when {@code keepDirection}; otherwise the next packet decides.
      */
-    private FlowState restart(FlowState old, boolean keepDirection) {
-        firstPackets.clear();
+    private static FlowState restart(FlowState old, boolean keepDirection) {
         FlowState s = new FlowState();
         s.timerMillis = old.timerMillis;
         if (keepDirection) {
-            s.srcIp = old.srcIp;
-            s.dstIp = old.dstIp;
+            s.ipVersion = old.ipVersion;
+            s.srcHi = old.srcHi;
+            s.srcLo = old.srcLo;
+            s.dstHi = old.dstHi;
+            s.dstLo = old.dstLo;
             s.srcPort = old.srcPort;
             s.dstPort = old.dstPort;
             s.protocol = old.protocol;
@@ -244,24 +374,22 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
         return (Math.min(iatMicros, IAT_MAX) << (SIZE_BITS + 1)) | ((forward ? 1L : 0L) << SIZE_BITS) | size;
     }
 
-    private void emit(FlowState s, FlowTermination reason, Collector<FlowFeatures> out) throws Exception {
+    private void emit(FlowState s, FlowTermination reason) {
         flowsEmitted.inc();
-        List<Integer> sizes = new ArrayList<>(s.firstPacketsStored);
-        List<Integer> directions = new ArrayList<>(s.firstPacketsStored);
-        List<Long> iats = new ArrayList<>(s.firstPacketsStored);
-        if (s.firstPacketsStored > 0) {
-            Iterable<Long> packed = firstPackets.get();
-            if (packed != null) {
-                for (long v : packed) {
-                    sizes.add((int) (v & SIZE_MASK));
-                    directions.add(((v >>> SIZE_BITS) & 1) == 1 ? 1 : -1);
-                    iats.add(v >>> (SIZE_BITS + 1));
-                }
-            }
+        int n = s.firstPacketsStored;
+        List<Integer> sizes = new ArrayList<>(n);
+        List<Integer> directions = new ArrayList<>(n);
+        List<Long> iats = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long v = s.firstPackets[i];
+            sizes.add((int) (v & SIZE_MASK));
+            directions.add(((v >>> SIZE_BITS) & 1) == 1 ? 1 : -1);
+            iats.add(v >>> (SIZE_BITS + 1));
         }
-        out.collect(FlowFeatures.newBuilder()
+        collector.collect(FlowFeatures.newBuilder()
                 .setKey(FlowKey.newBuilder()
-                        .setSrcIp(ByteBuffer.wrap(s.srcIp)).setDstIp(ByteBuffer.wrap(s.dstIp))
+                        .setSrcIp(ByteBuffer.wrap(FlowPacket.address(s.ipVersion, s.srcHi, s.srcLo)))
+                        .setDstIp(ByteBuffer.wrap(FlowPacket.address(s.ipVersion, s.dstHi, s.dstLo)))
                         .setSrcPort(s.srcPort).setDstPort(s.dstPort).setProtocol(s.protocol).build())
                 .setStartMicros(s.stats.firstMicros)
                 .setEndMicros(s.stats.lastMicros)
@@ -275,13 +403,39 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
     }
 
     /**
-     * Per-flow state: endpoints, TCP close tracking, the timer and {@link FlowStatistics} (bounded
-     * scalars, about 1 KB serialized). A POJO, serialized without Kryo.
+     * The states this operator would hold for {@code packets} if none of their flows ended: every
+     * packet of a 5-tuple in one state. For measuring state size (bench-flows), not used by the job.
+     */
+    public static Map<FlowPacketKey, FlowState> statesOf(Iterable<FlowPacket> packets, FlowAggregatorParams params) {
+        Map<FlowPacketKey, FlowState> states = new HashMap<>();
+        for (FlowPacket p : packets) {
+            FlowState s = states.computeIfAbsent(FlowPacketKey.of(p), k -> new FlowState());
+            if (s.ipVersion == 0) {
+                s.open(p);
+            }
+            boolean forward = s.isForward(p);
+            if (s.firstPacketsStored < params.firstPackets) {
+                long iat = s.stats.packets() == 0 ? 0 : Math.max(0, p.timestampMicros - s.stats.lastMicros);
+                s.addFirstPacket(packFirstPacket(p.ipLength, forward, iat), params.firstPackets);
+            }
+            s.stats.add(p.timestampMicros, forward, p.linkLength, p.ipLength, p.l4HeaderLength, p.payloadLength,
+                    p.tcpFlags, p.tcpWindow, params.activityTimeoutMicros);
+        }
+        return states;
+    }
+
+    /**
+     * Per-flow state: endpoints, TCP close tracking, the timer, the packed first packets and
+     * {@link FlowStatistics} (bounded scalars). Public fields; serialized by {@link FlowStateSerializer}.
      */
     public static class FlowState {
-        /** Forward (first packet's) source address; null until the flow's first packet. */
-        public byte[] srcIp;
-        public byte[] dstIp;
+        /** Address family of the endpoints: 4 or 6; 0 until the flow's first packet. */
+        public int ipVersion;
+        /** Forward (first packet's) source address, as in {@link FlowPacket}. */
+        public long srcHi;
+        public long srcLo;
+        public long dstHi;
+        public long dstLo;
         public int srcPort;
         public int dstPort;
         public int protocol;
@@ -294,6 +448,8 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
         public long closingSinceMicros = -1;
         /** The close was a RST (else FIN in both directions). */
         public boolean closedByRst;
+        /** First packets, packed by {@link #packFirstPacket}; the first {@link #firstPacketsStored} are used. */
+        public long[] firstPackets;
         public int firstPacketsStored;
         /** Event time of the one registered timer, Long.MIN_VALUE when none. */
         public long timerMillis = Long.MIN_VALUE;
@@ -303,30 +459,29 @@ public class FlowFeatureAggregator extends KeyedProcessFunction<String, PacketEv
         public FlowState() {}
 
         /** The first packet defines the forward direction. */
-        void open(PacketEvent p) {
-            srcIp = io.flowpulse.records.codec.ByteBuffers.copy(p.getSrcIp());
-            dstIp = io.flowpulse.records.codec.ByteBuffers.copy(p.getDstIp());
-            srcPort = p.getSrcPort();
-            dstPort = p.getDstPort();
-            protocol = p.getProtocol();
-            source = p.getSourceId();
+        void open(FlowPacket p) {
+            ipVersion = p.ipVersion == 6 ? 6 : 4;
+            srcHi = p.srcHi;
+            srcLo = p.srcLo;
+            dstHi = p.dstHi;
+            dstLo = p.dstLo;
+            srcPort = p.srcPort;
+            dstPort = p.dstPort;
+            protocol = p.protocol;
+            source = p.sourceId;
         }
 
-        boolean isForward(PacketEvent p) {
-            if (p.getSrcPort() != srcPort || p.getDstPort() != dstPort) {
-                return false;
-            }
-            ByteBuffer src = p.getSrcIp();
-            if (src.remaining() != srcIp.length) {
-                return false;
-            }
-            for (int i = 0; i < srcIp.length; i++) {
-                if (src.get(src.position() + i) != srcIp[i]) {
-                    return false;
-                }
-            }
-            return true;
+        boolean isForward(FlowPacket p) {
+            return p.srcPort == srcPort && p.dstPort == dstPort && p.srcLo == srcLo && p.srcHi == srcHi;
         }
 
+        void addFirstPacket(long packed, int max) {
+            if (firstPackets == null) {
+                firstPackets = new long[Math.min(max, 8)];
+            } else if (firstPacketsStored == firstPackets.length) {
+                firstPackets = Arrays.copyOf(firstPackets, Math.min(max, firstPackets.length * 2));
+            }
+            firstPackets[firstPacketsStored++] = packed;
+        }
     }
 }

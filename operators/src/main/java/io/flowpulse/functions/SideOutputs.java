@@ -1,7 +1,6 @@
 package io.flowpulse.functions;
 
 import io.flowpulse.records.DeadLetter;
-import io.flowpulse.records.PacketEvent;
 import io.flowpulse.records.PortSample;
 import org.apache.flink.util.OutputTag;
 
@@ -10,7 +9,7 @@ public final class SideOutputs {
     /** Records that could not be decoded or validated, with the reason. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     /** Packets that arrived behind the watermark of their flow. */
-    public static final OutputTag<PacketEvent> LATE_PACKETS = new OutputTag<>("late-packets") {};
+    public static final OutputTag<io.flowpulse.records.FlowPacket> LATE_PACKETS = new OutputTag<>("late-packets") {};
     /** Port samples that arrived after their bucket's allowed lateness. */
     public static final OutputTag<PortSample> LATE_PORT_SAMPLES = new OutputTag<>("late-port-samples") {};
 

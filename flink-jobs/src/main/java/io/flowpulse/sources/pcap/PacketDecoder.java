@@ -1,7 +1,7 @@
 package io.flowpulse.sources.pcap;
 
+import io.flowpulse.records.FlowPacket;
 import io.flowpulse.records.PacketEvent;
-import java.nio.ByteBuffer;
 
 /**
  * Decodes one captured frame into a {@link PacketEvent}: link layer (Ethernet with 802.1Q/802.1ad
@@ -51,13 +51,25 @@ public final class PacketDecoder {
     }
 
     public PacketEvent decode(PcapFrame f) {
-        return decode(f.linkType, f.timestampMicros, f.originalLength, f.data, f.data.length);
+        FlowPacket p = decodePacket(f);
+        return p == null ? null : p.toPacketEvent();
     }
 
     /** Decodes a frame; null (and a counted reason) when it is not a decodable IP packet. */
     public PacketEvent decode(int linkType, long timestampMicros, int originalLength, byte[] b, int capLen) {
+        FlowPacket p = decodePacket(linkType, timestampMicros, originalLength, b, capLen);
+        return p == null ? null : p.toPacketEvent();
+    }
+
+    /** Decodes a frame straight into the flow operator's {@link FlowPacket} (no Avro object, no byte arrays). */
+    public FlowPacket decodePacket(PcapFrame f) {
+        return decodePacket(f.linkType, f.timestampMicros, f.originalLength, f.data, f.data.length);
+    }
+
+    /** Decodes a frame; null (and a counted reason) when it is not a decodable IP packet. */
+    public FlowPacket decodePacket(int linkType, long timestampMicros, int originalLength, byte[] b, int capLen) {
         try {
-            PacketEvent p = decodeLink(linkType, timestampMicros, originalLength, b, capLen);
+            FlowPacket p = decodeLink(linkType, timestampMicros, originalLength, b, capLen);
             if (p != null) {
                 stats.decoded++;
             }
@@ -68,7 +80,7 @@ public final class PacketDecoder {
         }
     }
 
-    private PacketEvent decodeLink(int linkType, long ts, int origLen, byte[] b, int len) {
+    private FlowPacket decodeLink(int linkType, long ts, int origLen, byte[] b, int len) {
         switch (linkType) {
             case LINKTYPE_ETHERNET:
                 return ethernet(ts, origLen, b, len, 12, null);
@@ -125,7 +137,7 @@ public final class PacketDecoder {
         }
     }
 
-    private PacketEvent ppp(long ts, int origLen, byte[] b, int len, int off) {
+    private FlowPacket ppp(long ts, int origLen, byte[] b, int len, int off) {
         if (len < off + 2) {
             return skip("truncated link header");
         }
@@ -144,14 +156,14 @@ public final class PacketDecoder {
         return skip("non-IP PPP protocol");
     }
 
-    private PacketEvent ethernet(long ts, int origLen, byte[] b, int len, int typeOffset, Integer vlan) {
+    private FlowPacket ethernet(long ts, int origLen, byte[] b, int len, int typeOffset, Integer vlan) {
         if (len < typeOffset + 2) {
             return skip("truncated link header");
         }
         return etherType(ts, origLen, b, len, u16(b, typeOffset), typeOffset + 2, vlan);
     }
 
-    private PacketEvent etherType(long ts, int origLen, byte[] b, int len, int type, int off, Integer vlan) {
+    private FlowPacket etherType(long ts, int origLen, byte[] b, int len, int type, int off, Integer vlan) {
         while (true) {
             switch (type) {
                 case 0x0800:
@@ -205,7 +217,7 @@ public final class PacketDecoder {
     }
 
     /** IP packet at {@code off}; {@code version} 0 means read it from the first nibble. */
-    private PacketEvent ip(long ts, int origLen, byte[] b, int len, int off, Integer vlan, int version) {
+    private FlowPacket ip(long ts, int origLen, byte[] b, int len, int off, Integer vlan, int version) {
         if (len <= off) {
             return skip("truncated IP header");
         }
@@ -222,7 +234,7 @@ public final class PacketDecoder {
         return skip("not IPv4/IPv6");
     }
 
-    private PacketEvent ipv4(long ts, int origLen, byte[] b, int len, int off, Integer vlan) {
+    private FlowPacket ipv4(long ts, int origLen, byte[] b, int len, int off, Integer vlan) {
         if (len < off + 20) {
             return skip("truncated IP header");
         }
@@ -238,27 +250,28 @@ public final class PacketDecoder {
         int fragment = u16(b, off + 6) & 0x3fff; // more-fragments flag or offset: a fragment
         if (decodeTunnels && fragment == 0 && (proto == 4 || proto == 41)) {
             // IP-in-IP / 6in4: the flow is the inner packet's, as nfstream and nDPI decode it
-            PacketEvent inner = ip(ts, origLen, b, len, off + ihl, vlan, proto == 4 ? 4 : 6);
+            FlowPacket inner = ip(ts, origLen, b, len, off + ihl, vlan, proto == 4 ? 4 : 6);
             if (inner != null) {
                 return inner;
             }
         }
-        byte[] src = slice(b, off + 12, 4);
-        byte[] dst = slice(b, off + 16, 4);
         if ((fragment & 0x1fff) != 0) {
             return skip("IPv4 non-first fragment"); // as nDPI/nfstream: no L4 header, not counted
         }
-        return l4(ts, origLen, b, len, off + ihl, vlan, 4, src, dst, proto, totalLength, ihl, false);
+        return l4(ts, origLen, b, len, off + ihl, vlan, 4, 0, u32(b, off + 12) & 0xffffffffL,
+                0, u32(b, off + 16) & 0xffffffffL, proto, totalLength, ihl, false);
     }
 
-    private PacketEvent ipv6(long ts, int origLen, byte[] b, int len, int off, Integer vlan) {
+    private FlowPacket ipv6(long ts, int origLen, byte[] b, int len, int off, Integer vlan) {
         if (len < off + 40) {
             return skip("truncated IP header");
         }
         int payloadLength = u16(b, off + 4);
         int next = b[off + 6] & 0xff;
-        byte[] src = slice(b, off + 8, 16);
-        byte[] dst = slice(b, off + 24, 16);
+        long srcHi = u64(b, off + 8);
+        long srcLo = u64(b, off + 16);
+        long dstHi = u64(b, off + 24);
+        long dstLo = u64(b, off + 32);
         int hdr = 40;
         boolean laterFragment = false; // any IPv6 fragment: no reliable L4 header
         while (true) {
@@ -290,21 +303,23 @@ public final class PacketDecoder {
             }
         }
         if (decodeTunnels && !laterFragment && (next == 4 || next == 41)) {
-            PacketEvent inner = ip(ts, origLen, b, len, off + hdr, vlan, next == 4 ? 4 : 6);
+            FlowPacket inner = ip(ts, origLen, b, len, off + hdr, vlan, next == 4 ? 4 : 6);
             if (inner != null) {
                 return inner;
             }
         }
         int ipLength = payloadLength == 0 ? origLen - off : 40 + payloadLength;
-        return l4(ts, origLen, b, len, off + hdr, vlan, 6, src, dst, next, ipLength, hdr, laterFragment);
+        return l4(ts, origLen, b, len, off + hdr, vlan, 6, srcHi, srcLo, dstHi, dstLo, next, ipLength, hdr,
+                laterFragment);
     }
 
     /**
      * L4 header at {@code off}. Fragments ({@code fragment}: IPv4 MF flag or offset, IPv6 fragment
      * header) carry no ports: all fragments of a datagram form one port-less flow, as in nfstream.
      */
-    private PacketEvent l4(long ts, int origLen, byte[] b, int len, int off, Integer vlan, int ipVersion,
-            byte[] src, byte[] dst, int proto, int ipLength, int ipHeaderLength, boolean laterFragment) {
+    private FlowPacket l4(long ts, int origLen, byte[] b, int len, int off, Integer vlan, int ipVersion,
+            long srcHi, long srcLo, long dstHi, long dstLo, int proto, int ipLength, int ipHeaderLength,
+            boolean laterFragment) {
         int srcPort = 0;
         int dstPort = 0;
         int l4Header = 0;
@@ -330,7 +345,7 @@ public final class PacketDecoder {
                     dstPort = u16(b, off + 2);
                     l4Header = 8;
                     if (decodeTunnels && (srcPort == GTP_U_PORT || dstPort == GTP_U_PORT)) {
-                        PacketEvent inner = gtpU(ts, origLen, b, len, off + 8, vlan);
+                        FlowPacket inner = gtpU(ts, origLen, b, len, off + 8, vlan);
                         if (inner != null) {
                             return inner;
                         }
@@ -353,12 +368,30 @@ public final class PacketDecoder {
             }
         }
         int payload = Math.max(0, ipLength - ipHeaderLength - l4Header);
-        return new PacketEvent(ts, ByteBuffer.wrap(src), ByteBuffer.wrap(dst), srcPort, dstPort, proto, ipVersion,
-                origLen, ipLength, ipHeaderLength, l4Header, payload, flags, window, vlan, null, sourceId);
+        FlowPacket p = new FlowPacket();
+        p.timestampMicros = ts;
+        p.ipVersion = ipVersion;
+        p.srcHi = srcHi;
+        p.srcLo = srcLo;
+        p.dstHi = dstHi;
+        p.dstLo = dstLo;
+        p.srcPort = srcPort;
+        p.dstPort = dstPort;
+        p.protocol = proto;
+        p.linkLength = origLen;
+        p.ipLength = ipLength;
+        p.ipHeaderLength = ipHeaderLength;
+        p.l4HeaderLength = l4Header;
+        p.payloadLength = payload;
+        p.tcpFlags = flags;
+        p.tcpWindow = window;
+        p.vlanId = vlan == null ? -1 : vlan;
+        p.sourceId = sourceId;
+        return p;
     }
 
     /** GTP-U G-PDU: the inner IP packet (link length stays the outer frame's); null if not a G-PDU. */
-    private PacketEvent gtpU(long ts, int origLen, byte[] b, int len, int off, Integer vlan) {
+    private FlowPacket gtpU(long ts, int origLen, byte[] b, int len, int off, Integer vlan) {
         if (len < off + 8) {
             return null;
         }
@@ -392,19 +425,17 @@ public final class PacketDecoder {
         if (v != 4 && v != 6) {
             return null;
         }
-        PacketEvent inner = v == 4 ? ipv4(ts, origLen, b, len, p, vlan) : ipv6(ts, origLen, b, len, p, vlan);
+        FlowPacket inner = v == 4 ? ipv4(ts, origLen, b, len, p, vlan) : ipv6(ts, origLen, b, len, p, vlan);
         return inner;
     }
 
-    private PacketEvent skip(String reason) {
+    private FlowPacket skip(String reason) {
         stats.skip(reason);
         return null;
     }
 
-    private static byte[] slice(byte[] b, int off, int n) {
-        byte[] out = new byte[n];
-        System.arraycopy(b, off, out, 0, n);
-        return out;
+    private static long u64(byte[] b, int off) {
+        return ((long) u32(b, off) << 32) | (u32(b, off + 4) & 0xffffffffL);
     }
 
     private static int u16(byte[] b, int off) {

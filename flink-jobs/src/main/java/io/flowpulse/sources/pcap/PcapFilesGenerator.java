@@ -1,6 +1,6 @@
 package io.flowpulse.sources.pcap;
 
-import io.flowpulse.records.PacketEvent;
+import io.flowpulse.records.FlowPacket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -9,7 +9,6 @@ import java.util.List;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 
 /**
  * Bounded source of the decoded packets of one or more capture files, as a
@@ -20,12 +19,12 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
  * starts at {@code i * fileSpacingMicros}), so one job can take many unrelated captures without
  * flows of different files meeting on the same 5-tuple.
  */
-public final class PcapFilesGenerator implements GeneratorFunction<Long, PacketEvent> {
+public final class PcapFilesGenerator implements GeneratorFunction<Long, FlowPacket> {
     private static final long serialVersionUID = 1L;
 
     private final List<String> paths;
     private final long fileSpacingMicros;
-    private transient PacketEvent[] packets;
+    private transient FlowPacket[] packets;
 
     public PcapFilesGenerator(List<String> paths, long fileSpacingMicros) {
         this.paths = new ArrayList<>(paths);
@@ -33,11 +32,11 @@ public final class PcapFilesGenerator implements GeneratorFunction<Long, PacketE
     }
 
     /** A bounded source of every decodable packet of the files; decode statistics go to {@code stats}. */
-    public static DataGeneratorSource<PacketEvent> source(List<String> paths, long fileSpacingMicros,
+    public static DataGeneratorSource<FlowPacket> source(List<String> paths, long fileSpacingMicros,
             DecodeStats stats) {
         long count = load(paths, fileSpacingMicros, stats).length;
         return new DataGeneratorSource<>(new PcapFilesGenerator(paths, fileSpacingMicros), count,
-                new AvroTypeInfo<>(PacketEvent.class));
+                FlowPacket.TYPE);
     }
 
     @Override
@@ -46,7 +45,7 @@ public final class PcapFilesGenerator implements GeneratorFunction<Long, PacketE
     }
 
     @Override
-    public PacketEvent map(Long index) {
+    public FlowPacket map(Long index) {
         return packets[(int) (long) index];
     }
 
@@ -55,16 +54,16 @@ public final class PcapFilesGenerator implements GeneratorFunction<Long, PacketE
      * With spacing, file {@code i}'s earliest packet is moved to {@code i * spacing}; the spacing
      * grows to exceed the longest file span (captures with bogus timestamps), so files never overlap.
      */
-    public static PacketEvent[] load(List<String> paths, long fileSpacingMicros, DecodeStats stats) {
-        List<List<PacketEvent>> files = new ArrayList<>();
+    public static FlowPacket[] load(List<String> paths, long fileSpacingMicros, DecodeStats stats) {
+        List<List<FlowPacket>> files = new ArrayList<>();
         long spacing = fileSpacingMicros;
         for (String file : paths) {
             Path path = Path.of(file);
             PacketDecoder decoder = new PacketDecoder(stats, path.getFileName().toString());
-            List<PacketEvent> packets = new ArrayList<>();
+            List<FlowPacket> packets = new ArrayList<>();
             try {
                 for (PcapFrame frame : PcapReader.readAll(path)) {
-                    PacketEvent p = decoder.decode(frame);
+                    FlowPacket p = decoder.decodePacket(frame);
                     if (p != null) {
                         packets.add(p);
                     }
@@ -73,24 +72,24 @@ public final class PcapFilesGenerator implements GeneratorFunction<Long, PacketE
                 throw new UncheckedIOException("cannot read " + path, e);
             }
             if (fileSpacingMicros > 0 && !packets.isEmpty()) {
-                long min = packets.stream().mapToLong(PacketEvent::getTimestampMicros).min().getAsLong();
-                long max = packets.stream().mapToLong(PacketEvent::getTimestampMicros).max().getAsLong();
+                long min = packets.stream().mapToLong(p -> p.timestampMicros).min().getAsLong();
+                long max = packets.stream().mapToLong(p -> p.timestampMicros).max().getAsLong();
                 spacing = Math.max(spacing, max - min + fileSpacingMicros);
             }
             files.add(packets);
         }
-        List<PacketEvent> all = new ArrayList<>();
+        List<FlowPacket> all = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
-            List<PacketEvent> packets = files.get(i);
+            List<FlowPacket> packets = files.get(i);
             if (fileSpacingMicros > 0 && !packets.isEmpty()) {
-                long min = packets.stream().mapToLong(PacketEvent::getTimestampMicros).min().getAsLong();
+                long min = packets.stream().mapToLong(p -> p.timestampMicros).min().getAsLong();
                 long shift = i * spacing - min;
-                for (PacketEvent p : packets) {
-                    p.setTimestampMicros(p.getTimestampMicros() + shift);
+                for (FlowPacket p : packets) {
+                    p.timestampMicros += shift;
                 }
             }
             all.addAll(packets);
         }
-        return all.toArray(new PacketEvent[0]);
+        return all.toArray(new FlowPacket[0]);
     }
 }

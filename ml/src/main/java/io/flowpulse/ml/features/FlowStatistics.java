@@ -2,8 +2,6 @@ package io.flowpulse.ml.features;
 
 import static io.flowpulse.ml.features.FlowFeatureNames.*;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Running per-flow statistics, updated one packet at a time in O(1) and bounded memory (scalars
@@ -75,6 +73,8 @@ public class FlowStatistics {
     public BulkTracker bwdBulk = new BulkTracker();
     public long subflowCount;
     public long subflowLastMicros = -1;
+
+    private static final FeatureValues.Layout LAYOUT = new FeatureValues.Layout(FlowFeatureNames.ALL);
 
     public FlowStatistics() {}
 
@@ -194,80 +194,80 @@ public class FlowStatistics {
     }
 
     /** Every feature of {@link FlowFeatureNames#ALL}, in that order; never NaN or infinite. */
-    public Map<String, Double> toFeatures() {
-        Map<String, Double> f = new LinkedHashMap<>(256);
+    public FeatureValues toFeatures() {
+        FeatureValues f = LAYOUT.create();
         long packets = packets();
         long durationMicros = firstMicros < 0 ? 0 : lastMicros - firstMicros;
         double seconds = durationMicros / 1e6;
-        f.put(BIDIRECTIONAL_PACKETS, (double) packets);
-        f.put(BIDIRECTIONAL_BYTES, (double) (fwdLinkBytes + bwdLinkBytes));
-        f.put(BIDIRECTIONAL_DURATION_MS, durationMicros / 1e3);
-        f.put(SRC2DST_PACKETS, (double) fwdPackets);
-        f.put(SRC2DST_BYTES, (double) fwdLinkBytes);
-        f.put(SRC2DST_DURATION_MS, fwdFirstMicros < 0 ? 0.0 : (fwdLastMicros - fwdFirstMicros) / 1e3);
-        f.put(DST2SRC_PACKETS, (double) bwdPackets);
-        f.put(DST2SRC_BYTES, (double) bwdLinkBytes);
-        f.put(DST2SRC_DURATION_MS, bwdFirstMicros < 0 ? 0.0 : (bwdLastMicros - bwdFirstMicros) / 1e3);
+        f.set(BIDIRECTIONAL_PACKETS, packets);
+        f.set(BIDIRECTIONAL_BYTES, (fwdLinkBytes + bwdLinkBytes));
+        f.set(BIDIRECTIONAL_DURATION_MS, durationMicros / 1e3);
+        f.set(SRC2DST_PACKETS, fwdPackets);
+        f.set(SRC2DST_BYTES, fwdLinkBytes);
+        f.set(SRC2DST_DURATION_MS, fwdFirstMicros < 0 ? 0.0 : (fwdLastMicros - fwdFirstMicros) / 1e3);
+        f.set(DST2SRC_PACKETS, bwdPackets);
+        f.set(DST2SRC_BYTES, bwdLinkBytes);
+        f.set(DST2SRC_DURATION_MS, bwdFirstMicros < 0 ? 0.0 : (bwdLastMicros - bwdFirstMicros) / 1e3);
 
-        f.put(FLOW_DURATION_US, (double) durationMicros);
-        f.put(TOTAL_FWD_PACKETS, (double) fwdPackets);
-        f.put(TOTAL_BWD_PACKETS, (double) bwdPackets);
-        f.put(FWD_PAYLOAD_BYTES, (double) fwdPayloadBytes);
-        f.put(BWD_PAYLOAD_BYTES, (double) bwdPayloadBytes);
-        f.put(FWD_IP_BYTES, (double) fwdIpBytes);
-        f.put(BWD_IP_BYTES, (double) bwdIpBytes);
+        f.set(FLOW_DURATION_US, durationMicros);
+        f.set(TOTAL_FWD_PACKETS, fwdPackets);
+        f.set(TOTAL_BWD_PACKETS, bwdPackets);
+        f.set(FWD_PAYLOAD_BYTES, fwdPayloadBytes);
+        f.set(BWD_PAYLOAD_BYTES, bwdPayloadBytes);
+        f.set(FWD_IP_BYTES, fwdIpBytes);
+        f.set(BWD_IP_BYTES, bwdIpBytes);
         putMinMaxMeanStd(f, fwdLength, FWD_PKT_LEN_MIN, FWD_PKT_LEN_MAX, FWD_PKT_LEN_MEAN, FWD_PKT_LEN_STD);
         putMinMaxMeanStd(f, bwdLength, BWD_PKT_LEN_MIN, BWD_PKT_LEN_MAX, BWD_PKT_LEN_MEAN, BWD_PKT_LEN_STD);
         putMinMaxMeanStd(f, length, PKT_LEN_MIN, PKT_LEN_MAX, PKT_LEN_MEAN, PKT_LEN_STD);
-        f.put(PKT_LEN_VAR, length.variance());
+        f.set(PKT_LEN_VAR, length.variance());
 
-        f.put(FLOW_BYTES_PER_S, rate(fwdPayloadBytes + bwdPayloadBytes, seconds));
-        f.put(FLOW_PACKETS_PER_S, rate(packets, seconds));
-        f.put(FWD_PACKETS_PER_S, rate(fwdPackets, seconds));
-        f.put(BWD_PACKETS_PER_S, rate(bwdPackets, seconds));
+        f.set(FLOW_BYTES_PER_S, rate(fwdPayloadBytes + bwdPayloadBytes, seconds));
+        f.set(FLOW_PACKETS_PER_S, rate(packets, seconds));
+        f.set(FWD_PACKETS_PER_S, rate(fwdPackets, seconds));
+        f.set(BWD_PACKETS_PER_S, rate(bwdPackets, seconds));
 
         putIat(f, flowIat, FLOW_IAT_TOTAL_US, FLOW_IAT_MEAN_US, FLOW_IAT_STD_US, FLOW_IAT_MAX_US, FLOW_IAT_MIN_US);
         putIat(f, fwdIat, FWD_IAT_TOTAL_US, FWD_IAT_MEAN_US, FWD_IAT_STD_US, FWD_IAT_MAX_US, FWD_IAT_MIN_US);
         putIat(f, bwdIat, BWD_IAT_TOTAL_US, BWD_IAT_MEAN_US, BWD_IAT_STD_US, BWD_IAT_MAX_US, BWD_IAT_MIN_US);
 
-        f.put(FWD_PSH_FLAGS, (double) fwdPshCount);
-        f.put(BWD_PSH_FLAGS, (double) bwdPshCount);
-        f.put(FWD_URG_FLAGS, (double) fwdUrgCount);
-        f.put(BWD_URG_FLAGS, (double) bwdUrgCount);
-        f.put(FWD_HEADER_BYTES, (double) fwdHeaderBytes);
-        f.put(BWD_HEADER_BYTES, (double) bwdHeaderBytes);
-        f.put(FIN_FLAG_COUNT, (double) finCount);
-        f.put(SYN_FLAG_COUNT, (double) synCount);
-        f.put(RST_FLAG_COUNT, (double) rstCount);
-        f.put(PSH_FLAG_COUNT, (double) pshCount);
-        f.put(ACK_FLAG_COUNT, (double) ackCount);
-        f.put(URG_FLAG_COUNT, (double) urgCount);
-        f.put(CWR_FLAG_COUNT, (double) cwrCount);
-        f.put(ECE_FLAG_COUNT, (double) eceCount);
+        f.set(FWD_PSH_FLAGS, fwdPshCount);
+        f.set(BWD_PSH_FLAGS, bwdPshCount);
+        f.set(FWD_URG_FLAGS, fwdUrgCount);
+        f.set(BWD_URG_FLAGS, bwdUrgCount);
+        f.set(FWD_HEADER_BYTES, fwdHeaderBytes);
+        f.set(BWD_HEADER_BYTES, bwdHeaderBytes);
+        f.set(FIN_FLAG_COUNT, finCount);
+        f.set(SYN_FLAG_COUNT, synCount);
+        f.set(RST_FLAG_COUNT, rstCount);
+        f.set(PSH_FLAG_COUNT, pshCount);
+        f.set(ACK_FLAG_COUNT, ackCount);
+        f.set(URG_FLAG_COUNT, urgCount);
+        f.set(CWR_FLAG_COUNT, cwrCount);
+        f.set(ECE_FLAG_COUNT, eceCount);
 
-        f.put(DOWN_UP_RATIO, fwdPackets == 0 ? 0.0 : (double) bwdPackets / fwdPackets);
-        f.put(AVG_PACKET_SIZE, packets == 0 ? 0.0 : (double) (fwdPayloadBytes + bwdPayloadBytes) / packets);
-        f.put(FWD_SEG_SIZE_AVG, fwdLength.mean());
-        f.put(BWD_SEG_SIZE_AVG, bwdLength.mean());
+        f.set(DOWN_UP_RATIO, fwdPackets == 0 ? 0.0 : (double) bwdPackets / fwdPackets);
+        f.set(AVG_PACKET_SIZE, packets == 0 ? 0.0 : (double) (fwdPayloadBytes + bwdPayloadBytes) / packets);
+        f.set(FWD_SEG_SIZE_AVG, fwdLength.mean());
+        f.set(BWD_SEG_SIZE_AVG, bwdLength.mean());
 
-        f.put(FWD_BULK_BYTES_AVG, fwdBulk.bytesPerBulk());
-        f.put(FWD_BULK_PACKETS_AVG, fwdBulk.packetsPerBulk());
-        f.put(FWD_BULK_RATE_AVG, fwdBulk.rate());
-        f.put(BWD_BULK_BYTES_AVG, bwdBulk.bytesPerBulk());
-        f.put(BWD_BULK_PACKETS_AVG, bwdBulk.packetsPerBulk());
-        f.put(BWD_BULK_RATE_AVG, bwdBulk.rate());
+        f.set(FWD_BULK_BYTES_AVG, fwdBulk.bytesPerBulk());
+        f.set(FWD_BULK_PACKETS_AVG, fwdBulk.packetsPerBulk());
+        f.set(FWD_BULK_RATE_AVG, fwdBulk.rate());
+        f.set(BWD_BULK_BYTES_AVG, bwdBulk.bytesPerBulk());
+        f.set(BWD_BULK_PACKETS_AVG, bwdBulk.packetsPerBulk());
+        f.set(BWD_BULK_RATE_AVG, bwdBulk.rate());
 
         double subflows = Math.max(1, subflowCount);
-        f.put(SUBFLOW_COUNT, (double) subflowCount);
-        f.put(SUBFLOW_FWD_PACKETS, fwdPackets / subflows);
-        f.put(SUBFLOW_FWD_BYTES, fwdPayloadBytes / subflows);
-        f.put(SUBFLOW_BWD_PACKETS, bwdPackets / subflows);
-        f.put(SUBFLOW_BWD_BYTES, bwdPayloadBytes / subflows);
+        f.set(SUBFLOW_COUNT, subflowCount);
+        f.set(SUBFLOW_FWD_PACKETS, fwdPackets / subflows);
+        f.set(SUBFLOW_FWD_BYTES, fwdPayloadBytes / subflows);
+        f.set(SUBFLOW_BWD_PACKETS, bwdPackets / subflows);
+        f.set(SUBFLOW_BWD_BYTES, bwdPayloadBytes / subflows);
 
-        f.put(FWD_INIT_WIN_BYTES, (double) fwdInitWindow);
-        f.put(BWD_INIT_WIN_BYTES, (double) bwdInitWindow);
-        f.put(FWD_ACT_DATA_PACKETS, (double) fwdActDataPackets);
-        f.put(FWD_SEG_SIZE_MIN, (double) Math.max(0, fwdMinL4Header));
+        f.set(FWD_INIT_WIN_BYTES, fwdInitWindow);
+        f.set(BWD_INIT_WIN_BYTES, bwdInitWindow);
+        f.set(FWD_ACT_DATA_PACKETS, fwdActDataPackets);
+        f.set(FWD_SEG_SIZE_MIN, Math.max(0, fwdMinL4Header));
 
         // the last active period ends with the flow; computed on a copy so this stays read-only
         RunningStats activeWithLast = active.copy();
@@ -283,25 +283,25 @@ public class FlowStatistics {
         return seconds > 0 ? amount / seconds : 0.0;
     }
 
-    private static void putMinMaxMeanStd(Map<String, Double> f, RunningStats s, String min, String max,
+    private static void putMinMaxMeanStd(FeatureValues f, RunningStats s, String min, String max,
             String mean, String std) {
-        f.put(min, s.min());
-        f.put(max, s.max());
-        f.put(mean, s.mean());
-        f.put(std, s.std());
+        f.set(min, s.min());
+        f.set(max, s.max());
+        f.set(mean, s.mean());
+        f.set(std, s.std());
     }
 
-    private static void putMinMaxMeanStdOrdered(Map<String, Double> f, RunningStats s, String mean, String std,
+    private static void putMinMaxMeanStdOrdered(FeatureValues f, RunningStats s, String mean, String std,
             String max, String min) {
-        f.put(mean, s.mean());
-        f.put(std, s.std());
-        f.put(max, s.max());
-        f.put(min, s.min());
+        f.set(mean, s.mean());
+        f.set(std, s.std());
+        f.set(max, s.max());
+        f.set(min, s.min());
     }
 
-    private static void putIat(Map<String, Double> f, RunningStats s, String total, String mean, String std,
+    private static void putIat(FeatureValues f, RunningStats s, String total, String mean, String std,
             String max, String min) {
-        f.put(total, s.sum);
+        f.set(total, s.sum);
         putMinMaxMeanStdOrdered(f, s, mean, std, max, min);
     }
 }
