@@ -32,6 +32,7 @@ class SimulatedFlowsTest {
         try (KeyedOneInputStreamOperatorTestHarness<FlowPacketKey, FlowPacket, FlowFeatures> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(new FlowFeatureAggregator(FlowAggregatorParams.defaults()),
                         new FlowPacketKeySelector(), FlowPacketKey.TYPE)) {
+            harness.open();
             long watermark = Long.MIN_VALUE;
             for (PacketEvent p : packets) {
                 harness.processElement(new StreamRecord<>(FlowPacket.from(p), p.getTimestampMicros() / 1000));
