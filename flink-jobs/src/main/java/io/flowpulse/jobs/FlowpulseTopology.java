@@ -109,7 +109,7 @@ public final class FlowpulseTopology {
             SingleOutputStreamOperator<Classification> classified = union(flows)
                     .connect(models.broadcast(BroadcastStates.MODELS))
                     .process(new FlowClassifierFunction(
-                            new ModelUpdateValidator(JobOptions.modelSigningKey(conf), classifierFeatures()),
+                            new ModelUpdateValidator(JobOptions.modelSigningKey(conf), classifierFeatures(conf.get(JobOptions.MODELS_EXPORTER_FEATURES))),
                             conf.get(JobOptions.MODELS_BUFFER_CAPACITY),
                             conf.get(JobOptions.ACTIVE_STRATEGY).equals("none") ? null
                                     : io.flowpulse.ml.active.QueryStrategy.of(conf.get(JobOptions.ACTIVE_STRATEGY)),
@@ -184,6 +184,13 @@ public final class FlowpulseTopology {
      * DoH features of exporter flows with per-packet arrays. A model naming anything else is
      * rejected as having the wrong feature schema.
      */
+    /** What the flows carry: the computed features plus those the exporters supply themselves. */
+    static java.util.Set<String> classifierFeatures(List<String> exporterFeatures) {
+        java.util.Set<String> names = classifierFeatures();
+        names.addAll(exporterFeatures);
+        return names;
+    }
+
     static java.util.Set<String> classifierFeatures() {
         java.util.Set<String> names = new java.util.HashSet<>(io.flowpulse.ml.features.FlowFeatureNames.ALL);
         names.addAll(io.flowpulse.ml.features.DohFeatures.NAMES);
