@@ -118,6 +118,10 @@ public final class ActiveLearningExperiment {
         public List<String> features;
         public Map<String, Integer> heldOutClasses;
         public Map<String, Integer> poolClasses;
+        /** The fixed held-out set every model was scored on. */
+        public LabelledTable heldOut;
+        /** Topic prefix of this run: {@code PREFIX-STRATEGY-models}, {@code -labels}, ... */
+        public String run;
     }
 
     private final Settings s;
@@ -200,6 +204,7 @@ public final class ActiveLearningExperiment {
         result.initialSize = initial.size();
         result.features = names;
         result.heldOutClasses = counts(heldOut.labels);
+        result.heldOut = heldOut;
         List<String> poolLabels = new ArrayList<>();
         pool.forEach(i -> poolLabels.add(truth.get(i)));
         result.poolClasses = counts(poolLabels);
@@ -217,6 +222,7 @@ public final class ActiveLearningExperiment {
 
         // ---- the stream chunks on Kafka, once for every strategy ----
         String run = "al-" + UUID.randomUUID().toString().substring(0, 6);
+        result.run = run;
         List<String> chunkTopics = new ArrayList<>();
         for (int k = 1; k <= s.rounds; k++) {
             chunkTopics.add(run + "-stream-" + k);
