@@ -71,11 +71,19 @@ public final class TrainingService implements AutoCloseable {
                 consumer.seek(tp, saved.get(tp.partition()));
             }
         }
-        this.writer = new TopicWriter(bootstrap);
+        this.writer = modelWriter(bootstrap);
         ModelUpdate current = currentModel(bootstrap, modelsTopic, trainer.modelId());
         if (current != null) {
             trainer.champion(current);
         }
+    }
+
+    /** A producer for model updates: a forest is easily over Kafka's default 1 MB request size. */
+    public static TopicWriter modelWriter(String bootstrap) {
+        Properties p = new Properties();
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                String.valueOf(io.flowpulse.local.EmbeddedKafkaCluster.MODEL_RECORD_MAX_BYTES));
+        return new TopicWriter(bootstrap, p);
     }
 
     /** The store of a state directory if it has one, else a new one seeded by {@code seeder}. */

@@ -125,7 +125,7 @@ public final class TrainCommand implements Command {
         Files.writeString(card, modelCard(update, dataset, labelColumn, all, split, kind, params, m, trainSeconds));
         System.out.printf("wrote %s (%,d bytes, %s v%d, signed) and %s%n", out, Files.size(out), modelId, version, card);
         if (a.has("publish")) {
-            try (TopicWriter w = new TopicWriter(a.require("bootstrap-servers"))) {
+            try (TopicWriter w = io.flowpulse.active.TrainingService.modelWriter(a.require("bootstrap-servers"))) {
                 w.send(a.get("topic", "models"), modelId, update.getCreatedMillis(), Codecs.MODEL_UPDATE, update);
                 w.flush();
             }
