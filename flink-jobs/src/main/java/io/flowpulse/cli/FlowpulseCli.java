@@ -24,12 +24,17 @@ public final class FlowpulseCli {
                 new BenchClassifierCommand(),
                 new SequenceFeaturesCommand(),
                 new AnnotateCommand(),
+                new TrainerCommand(),
+                new AlExperimentCommand(),
                 new io.flowpulse.sim.SimulateCommand());
     }
 
+    /** Held strongly: java.util.logging keeps loggers weakly, and a collected one loses its level. */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
     public static void main(String[] args) throws Exception {
         // Tribuo logs every trained tree through java.util.logging; keep the terminal readable
-        java.util.logging.Logger.getLogger("org.tribuo").setLevel(java.util.logging.Level.WARNING);
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args));
     }
 

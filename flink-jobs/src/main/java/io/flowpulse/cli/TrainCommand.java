@@ -3,20 +3,14 @@ package io.flowpulse.cli;
 import io.flowpulse.local.TopicWriter;
 import io.flowpulse.ml.classify.ClassificationMetrics;
 import io.flowpulse.ml.classify.ClassifierModel;
-import io.flowpulse.ml.classify.ClassifierModels;
 import io.flowpulse.ml.classify.ForestTrainer;
-import io.flowpulse.ml.classify.GbtTrainer;
 import io.flowpulse.ml.classify.LabelledTable;
-import io.flowpulse.ml.classify.LogisticTrainer;
-import io.flowpulse.ml.classify.ModelSigner;
-import io.flowpulse.records.ModelKind;
+import io.flowpulse.ml.classify.ModelTraining;
 import io.flowpulse.records.ModelUpdate;
 import io.flowpulse.records.codec.Codecs;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,11 +86,10 @@ public final class TrainCommand implements Command {
             all = all.without(drop);
         }
         LabelledTable[] split = all.stratifiedSplit(a.getDouble("test-fraction", 0.3), seed);
-        ForestTrainer.Params params = new ForestTrainer.Params(a.getInt("trees", 100), a.getInt("depth", 14), 0.5f, seed);
+        ModelTraining.Params training = trainingParams(a, seed);
+        ForestTrainer.Params params = training.forest();
         long t0 = System.nanoTime();
-        ClassifierModel model = kind.equals("rf") ? ForestTrainer.train(split[0], params).forest
-                : kind.equals("gbt") ? GbtTrainer.train(split[0], a.getInt("trees", 100), a.getInt("depth", 6), seed).model
-                : LogisticTrainer.train(split[0]).model;
+        ClassifierModel model = ModelTraining.train(split[0], training);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         ClassificationMetrics m = ClassificationMetrics.evaluate(model, split[1]);
         System.out.printf("trained %s on %,d rows x %d features in %.1f s; held-out %,d rows:%n%s%n",
@@ -110,13 +103,9 @@ public final class TrainCommand implements Command {
             champion = currentModel(a.require("bootstrap-servers"), a.get("topic", "models"), a.get("model-id", "flow-classifier"));
         }
         if (champion != null) {
-            double championF1;
-            try {
-                ClassifierModel cm = ClassifierModels.decode(champion.getFormat(), io.flowpulse.records.codec.ByteBuffers.copy(champion.getPayload()));
-                championF1 = ClassificationMetrics.evaluate(cm, split[1]).macroF1();
-            } catch (io.flowpulse.ml.classify.ModelDecodeException e) {
-                championF1 = Double.NEGATIVE_INFINITY;
-                System.out.println("champion does not decode (" + e.getMessage() + "): any challenger is better");
+            double championF1 = ModelTraining.macroF1(champion, split[1]);
+            if (championF1 == Double.NEGATIVE_INFINITY) {
+                System.out.println("champion does not decode: any challenger is better");
             }
             System.out.printf("champion %s v%d macro F1 on the same split: %.4f; challenger: %.4f%n",
                     champion.getModelId(), champion.getVersion(), championF1, m.macroF1());
@@ -129,22 +118,14 @@ public final class TrainCommand implements Command {
         byte[] key = signingKey(a);
         String modelId = a.get("model-id", "flow-classifier");
         long version = a.getLong("version", Math.max(System.currentTimeMillis(), champion == null ? 0 : champion.getVersion() + 1));
-        byte[] payload = model.encode();
-        Map<String, Double> metrics = new LinkedHashMap<>(m.summary());
-        ModelUpdate update = ModelUpdate.newBuilder()
-                .setModelId(modelId).setKind(ModelKind.FLOW_CLASSIFIER).setVersion(version)
-                .setCreatedMillis(System.currentTimeMillis()).setMetrics(metrics).setFormat(model.format())
-                .setPayload(ByteBuffer.wrap(payload))
-                .setSignature(ByteBuffer.wrap(new ModelSigner(key).sign(modelId, ModelKind.FLOW_CLASSIFIER.name(), version,
-                        model.format(), payload)))
-                .build();
+        ModelUpdate update = ModelTraining.signed(model, modelId, version, System.currentTimeMillis(), m.summary(), key);
         Path out = Path.of(a.get("output", "model.avro"));
         Files.write(out, Codecs.MODEL_UPDATE.encode(update));
         Path card = Path.of(out + ".card.json");
         Files.writeString(card, modelCard(update, dataset, labelColumn, all, split, kind, params, m, trainSeconds));
         System.out.printf("wrote %s (%,d bytes, %s v%d, signed) and %s%n", out, Files.size(out), modelId, version, card);
         if (a.has("publish")) {
-            try (TopicWriter w = new TopicWriter(a.require("bootstrap-servers"))) {
+            try (TopicWriter w = io.flowpulse.active.TrainingService.modelWriter(a.require("bootstrap-servers"))) {
                 w.send(a.get("topic", "models"), modelId, update.getCreatedMillis(), Codecs.MODEL_UPDATE, update);
                 w.flush();
             }
@@ -155,21 +136,21 @@ public final class TrainCommand implements Command {
 
     /** The newest version of {@code modelId} on the models topic, or null. */
     static ModelUpdate currentModel(String bootstrap, String topic, String modelId) {
-        ModelUpdate best = null;
-        try (io.flowpulse.local.TopicReader<ModelUpdate> r = new io.flowpulse.local.TopicReader<>(bootstrap, topic, Codecs.MODEL_UPDATE)) {
-            r.drainToEnd(java.time.Duration.ofSeconds(30));
-            for (ModelUpdate u : r.records()) {
-                if (u.getModelId().equals(modelId) && (best == null || u.getVersion() > best.getVersion())) {
-                    best = u;
-                }
-            }
+        return io.flowpulse.active.TrainingService.currentModel(bootstrap, topic, modelId);
+    }
+
+    /** --model, --trees, --depth as training parameters (depth default 14 for rf, 6 for gbt). */
+    static ModelTraining.Params trainingParams(CliArgs a, long seed) {
+        String kind = a.get("model", "rf");
+        if (!kind.equals("rf") && !kind.equals("lr") && !kind.equals("gbt")) {
+            throw new CliArgs.UsageException("--model rf, gbt or lr");
         }
-        return best;
+        return new ModelTraining.Params(kind, a.getInt("trees", 100), a.getInt("depth", kind.equals("gbt") ? 6 : 14), seed);
     }
 
     /** Every Annotation on the topic, deduplicated by flow (last label wins); features by name (missing = NaN). */
     static LabelledTable fromLabelsTopic(String bootstrap, String topic, List<String> features) {
-        java.util.Map<String, io.flowpulse.records.Annotation> byFlow = new LinkedHashMap<>();
+        java.util.Map<String, io.flowpulse.records.Annotation> byFlow = new java.util.LinkedHashMap<>();
         try (io.flowpulse.local.TopicReader<io.flowpulse.records.Annotation> r =
                 new io.flowpulse.local.TopicReader<>(bootstrap, topic, Codecs.ANNOTATION)) {
             r.drainToEnd(java.time.Duration.ofSeconds(60));
@@ -220,9 +201,7 @@ public final class TrainCommand implements Command {
         sb.append("  \"modelId\": \"").append(u.getModelId()).append("\",\n");
         sb.append("  \"version\": ").append(u.getVersion()).append(",\n");
         sb.append("  \"format\": \"").append(u.getFormat()).append("\",\n");
-        sb.append("  \"library\": \"").append(kind.equals("rf") ? "Tribuo 4.3.2 RandomForestTrainer(CART) -> CompactForest"
-                : kind.equals("gbt") ? "Tribuo 4.3.2 XGBoostClassificationTrainer (multi:softprob) -> BoostedTrees"
-                : "Tribuo 4.3.2 LogisticRegressionTrainer (SGD, standardized features) -> LinearModel").append("\",\n");
+        sb.append("  \"library\": \"").append(new ModelTraining.Params(kind, p.trees, p.maxDepth, p.seed).library()).append("\",\n");
         sb.append("  \"data\": {\"file\": \"").append(dataset.toString().replace("\\", "/")).append("\", \"labelColumn\": \"")
                 .append(labelColumn).append("\", \"rows\": ").append(all.size()).append(", \"train\": ").append(split[0].size())
                 .append(", \"test\": ").append(split[1].size()).append(", \"split\": \"stratified\"},\n");

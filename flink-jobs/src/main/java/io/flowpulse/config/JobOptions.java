@@ -116,6 +116,11 @@ public final class JobOptions {
             .intType().defaultValue(10_000)
             .withDescription("Flows kept (per parallel instance) until the first model arrives; more go to the unscored-flows topic.");
 
+    public static final ConfigOption<List<String>> MODELS_EXPORTER_FEATURES = ConfigOptions.key("models.exporter-features")
+            .stringType().asList().defaultValues()
+            .withDescription("Feature names that exporter flow records carry in their own features map (e.g. CICFlowMeter "
+                    + "columns); models may use them besides the features the job computes.");
+
     // ---- active learning ----
     public static final ConfigOption<String> ACTIVE_STRATEGY = ConfigOptions.key("active.strategy")
             .stringType().defaultValue("least-confident")

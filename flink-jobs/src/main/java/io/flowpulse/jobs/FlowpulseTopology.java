@@ -106,12 +106,12 @@ public final class FlowpulseTopology {
 
         // ---- models (broadcast) -> flow classifier ----
         if (!flows.isEmpty() && sources.models() != null) {
-            SingleOutputStreamOperator<ModelUpdate> models = decode(env, sources.models(), WatermarkStrategy.noWatermarks(),
+            SingleOutputStreamOperator<ModelUpdate> models = decode(env, sources.models(), modelsNeverHoldEventTime(),
                     Operators.MODELS_SOURCE, Operators.MODELS_DECODE, Codecs.MODEL_UPDATE, null, maxBytes * 64, deadLetters);
             SingleOutputStreamOperator<Classification> classified = union(flows)
                     .connect(models.broadcast(BroadcastStates.MODELS))
                     .process(new FlowClassifierFunction(
-                            new ModelUpdateValidator(JobOptions.modelSigningKey(conf), classifierFeatures()),
+                            new ModelUpdateValidator(JobOptions.modelSigningKey(conf), classifierFeatures(conf.get(JobOptions.MODELS_EXPORTER_FEATURES))),
                             conf.get(JobOptions.MODELS_BUFFER_CAPACITY),
                             conf.get(JobOptions.ACTIVE_STRATEGY).equals("none") ? null
                                     : io.flowpulse.ml.active.QueryStrategy.of(conf.get(JobOptions.ACTIVE_STRATEGY)),
@@ -131,7 +131,7 @@ public final class FlowpulseTopology {
                         .keyBy(r -> r.getRequestId())
                         .process(new io.flowpulse.functions.AnnotationDedupFunction(conf.get(JobOptions.ACTIVE_WINDOW).multipliedBy(12)))
                         .uid(Operators.ANNOTATION_DEDUP.uid()).name(Operators.ANNOTATION_DEDUP.displayName())
-                        .windowAll(org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows.of(conf.get(JobOptions.ACTIVE_WINDOW)))
+                        .windowAll(new io.flowpulse.functions.FlowEventTimeWindows(conf.get(JobOptions.ACTIVE_WINDOW)))
                         .process(new io.flowpulse.functions.AnnotationBudgetFunction(
                                 conf.get(JobOptions.ACTIVE_BUDGET), conf.get(JobOptions.ACTIVE_PER_CLASS_CAP)))
                         .uid(Operators.ANNOTATION_BUDGET.uid()).name(Operators.ANNOTATION_BUDGET.displayName())
@@ -186,6 +186,32 @@ public final class FlowpulseTopology {
      * DoH features of exporter flows with per-packet arrays. A model naming anything else is
      * rejected as having the wrong feature schema.
      */
+    /**
+     * The models topic has no event time, and an input without watermarks would hold the
+     * classifier's output watermark (the minimum of its inputs) at its minimum forever: the
+     * labelling budget windows behind it would never fire in an unbounded job. The broadcast side
+     * therefore reports the maximum watermark and leaves event time to the flows.
+     */
+    static WatermarkStrategy<RawRecord> modelsNeverHoldEventTime() {
+        return WatermarkStrategy.forGenerator(ctx -> new org.apache.flink.api.common.eventtime.WatermarkGenerator<RawRecord>() {
+            @Override
+            public void onEvent(RawRecord event, long eventTimestamp, org.apache.flink.api.common.eventtime.WatermarkOutput output) {
+            }
+
+            @Override
+            public void onPeriodicEmit(org.apache.flink.api.common.eventtime.WatermarkOutput output) {
+                output.emitWatermark(new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE));
+            }
+        });
+    }
+
+    /** What the flows carry: the computed features plus those the exporters supply themselves. */
+    static java.util.Set<String> classifierFeatures(List<String> exporterFeatures) {
+        java.util.Set<String> names = classifierFeatures();
+        names.addAll(exporterFeatures);
+        return names;
+    }
+
     static java.util.Set<String> classifierFeatures() {
         java.util.Set<String> names = new java.util.HashSet<>(io.flowpulse.ml.features.FlowFeatureNames.ALL);
         names.addAll(io.flowpulse.ml.features.DohFeatures.NAMES);

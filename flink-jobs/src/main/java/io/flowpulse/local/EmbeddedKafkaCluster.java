@@ -83,6 +83,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return p;
     }
 
+    /** Largest model record on the compacted (models) topics; producers of models set max.request.size to it. */
+    public static final int MODEL_RECORD_MAX_BYTES = 16 * 1024 * 1024;
+
     /** Creates topics (ignores ones that exist) with the given partition count, replication 1. */
     public void createTopics(int partitions, Collection<String> topics) throws Exception {
         createTopics(partitions, topics, Set.of());
@@ -103,7 +106,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             for (String t : topics) {
                 NewTopic nt = new NewTopic(t, partitions, (short) 1);
                 if (compacted.contains(t)) {
-                    nt.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                    // compacted topics carry models: a forest is easily over the default 1 MB per record
+                    nt.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MODEL_RECORD_MAX_BYTES)));
                 }
                 newTopics.add(nt);
             }

@@ -28,8 +28,35 @@ import java.util.zip.GZIPInputStream;
 public final class LabelledFlowCsv {
     private LabelledFlowCsv() {}
 
-    /** Calls {@code sink} with each flow and its label (null when the column is absent). */
+    /**
+     * Columns of a CICFlowMeter CSV that identify a flow rather than describe it: never features
+     * ({@code Dst Port} and {@code Protocol} stay, as in the CIC-IDS2017 training figures).
+     */
+    public static final java.util.Set<String> CIC_IDENTIFIERS = java.util.Set.of("id", "Flow ID", "Src IP", "Dst IP",
+            "Src Port", "Timestamp", "Label", "Attempted Category");
+
+    private static final java.time.format.DateTimeFormatter CIC_TIME = new java.time.format.DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd HH:mm:ss").optionalStart()
+            .appendFraction(java.time.temporal.ChronoField.MICRO_OF_SECOND, 0, 6, true).optionalEnd().toFormatter();
+
+    /**
+     * Calls {@code sink} with each flow and its label (null when the column is absent). A
+     * directory is read file by file (its *.csv and *.csv.gz, sorted by name). Two layouts: the
+     * ipfixprobe/CESNET columns above, or a CICFlowMeter CSV ({@code Src IP}, {@code Timestamp},
+     * {@code Flow Duration} in µs, ...; e.g. CIC-IDS2017) whose descriptive columns travel in the
+     * record's {@code features} map under their own names (the time is read as UTC).
+     */
     public static long read(Path file, String labelColumn, BiConsumer<FlowRecord, String> sink) throws IOException {
+        if (Files.isDirectory(file)) {
+            long n = 0;
+            try (java.util.stream.Stream<Path> files = Files.list(file)) {
+                for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".csv") || p.toString().endsWith(".csv.gz"))
+                        .sorted()::iterator) {
+                    n += read(f, labelColumn, sink);
+                }
+            }
+            return n;
+        }
         try (InputStream raw = Files.newInputStream(file);
                 InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
                 BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -37,6 +64,9 @@ public final class LabelledFlowCsv {
             Map<String, Integer> col = new HashMap<>();
             for (int i = 0; i < header.length; i++) {
                 col.put(header[i].trim(), i);
+            }
+            if (col.containsKey("Src IP") && col.containsKey("Flow Duration")) {
+                return readCic(r, header, col, labelColumn, sink);
             }
             long n = 0;
             String line;
@@ -69,6 +99,65 @@ public final class LabelledFlowCsv {
             }
             return n;
         }
+    }
+
+    private static long readCic(BufferedReader r, String[] header, Map<String, Integer> col, String labelColumn,
+            BiConsumer<FlowRecord, String> sink) throws IOException {
+        List<Integer> featureColumns = new ArrayList<>();
+        for (int i = 0; i < header.length; i++) {
+            if (!CIC_IDENTIFIERS.contains(header[i].trim()) && !header[i].trim().equals(labelColumn)) {
+                featureColumns.add(i);
+            }
+        }
+        Integer lc = labelColumn == null ? null : col.get(labelColumn);
+        long n = 0;
+        String line;
+        while ((line = r.readLine()) != null) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] v = line.split(",", -1);
+            Map<String, Double> features = new HashMap<>();
+            for (int c : featureColumns) {
+                features.put(header[c].trim(), number(v[c]));
+            }
+            java.time.LocalDateTime t = java.time.LocalDateTime.parse(v[col.get("Timestamp")].trim(), CIC_TIME);
+            long start = t.toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000 + t.getNano() / 1000;
+            long duration = Math.max(0, (long) number(v[col.get("Flow Duration")]));
+            FlowRecord rec = FlowRecord.newBuilder()
+                    .setKey(FlowKey.newBuilder()
+                            .setSrcIp(ip(v[col.get("Src IP")])).setDstIp(ip(v[col.get("Dst IP")]))
+                            .setSrcPort(Integer.parseInt(v[col.get("Src Port")].trim()))
+                            .setDstPort(Integer.parseInt(v[col.get("Dst Port")].trim()))
+                            .setProtocol(Integer.parseInt(v[col.get("Protocol")].trim())).build())
+                    .setStartMicros(start)
+                    .setEndMicros(start + duration)
+                    .setFwdPackets((long) number(v[col.get("Total Fwd Packet")]))
+                    .setBwdPackets((long) number(v[col.get("Total Bwd packets")]))
+                    .setFwdBytes((long) number(v[col.get("Total Length of Fwd Packet")]))
+                    .setBwdBytes((long) number(v[col.get("Total Length of Bwd Packet")]))
+                    .setFeatures(features)
+                    .build();
+            sink.accept(rec, lc == null ? null : v[lc].trim());
+            n++;
+        }
+        return n;
+    }
+
+    /** A CSV number; NaN for empty/NaN, +-Double.MAX_VALUE for infinities (as LabelledTable reads them). */
+    private static double number(String s) {
+        String t = s.trim();
+        if (t.isEmpty() || t.equalsIgnoreCase("nan")) {
+            return Double.NaN;
+        }
+        if (t.equalsIgnoreCase("inf") || t.equalsIgnoreCase("infinity")) {
+            return Double.MAX_VALUE;
+        }
+        if (t.equalsIgnoreCase("-inf") || t.equalsIgnoreCase("-infinity")) {
+            return -Double.MAX_VALUE;
+        }
+        double d = Double.parseDouble(t);
+        return Double.isInfinite(d) ? Math.copySign(Double.MAX_VALUE, d) : d;
     }
 
     private static ByteBuffer ip(String s) throws IOException {

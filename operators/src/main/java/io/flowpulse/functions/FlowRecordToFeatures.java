@@ -19,7 +19,8 @@ public class FlowRecordToFeatures implements MapFunction<FlowRecord, FlowFeature
 
     @Override
     public FlowFeatures map(FlowRecord r) {
-        Map<String, Double> f = new HashMap<>();
+        // features the exporter computed itself (e.g. CICFlowMeter columns) first; ours by name after
+        Map<String, Double> f = new HashMap<>(r.getFeatures());
         double durationMs = Math.max(0, r.getEndMicros() - r.getStartMicros()) / 1000.0;
         long packets = r.getFwdPackets() + r.getBwdPackets();
         long bytes = r.getFwdBytes() + r.getBwdBytes();
