@@ -24,6 +24,7 @@ public final class FlowpulseCli {
                 new BenchClassifierCommand(),
                 new SequenceFeaturesCommand(),
                 new AnnotateCommand(),
+                new SavepointCommand(),
                 new io.flowpulse.sim.SimulateCommand());
     }
 

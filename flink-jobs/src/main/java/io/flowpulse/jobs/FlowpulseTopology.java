@@ -184,7 +184,7 @@ public final class FlowpulseTopology {
      * DoH features of exporter flows with per-packet arrays. A model naming anything else is
      * rejected as having the wrong feature schema.
      */
-    static java.util.Set<String> classifierFeatures() {
+    public static java.util.Set<String> classifierFeatures() {
         java.util.Set<String> names = new java.util.HashSet<>(io.flowpulse.ml.features.FlowFeatureNames.ALL);
         names.addAll(io.flowpulse.ml.features.DohFeatures.NAMES);
         names.add("flow_bytes_per_s");
