@@ -26,6 +26,7 @@ public final class FlowpulseCli {
                 new AnnotateCommand(),
                 new TrainerCommand(),
                 new AlExperimentCommand(),
+                new SavepointCommand(),
                 new io.flowpulse.sim.SimulateCommand());
     }
 

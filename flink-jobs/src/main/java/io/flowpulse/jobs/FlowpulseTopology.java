@@ -212,7 +212,7 @@ public final class FlowpulseTopology {
         return names;
     }
 
-    static java.util.Set<String> classifierFeatures() {
+    public static java.util.Set<String> classifierFeatures() {
         java.util.Set<String> names = new java.util.HashSet<>(io.flowpulse.ml.features.FlowFeatureNames.ALL);
         names.addAll(io.flowpulse.ml.features.DohFeatures.NAMES);
         names.add("flow_bytes_per_s");

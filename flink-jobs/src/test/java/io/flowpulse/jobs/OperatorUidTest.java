@@ -39,6 +39,29 @@ class OperatorUidTest {
                 JobOptions.PORT_DETECTOR_OVERRIDES.key(), "core-1|*|*:stl,core-2|*|*:random-cut-forest")));
     }
 
+    /** The savepoint tools ({@code io.flowpulse.savepoint}) read these operators' state by uid. */
+    @Test
+    void theOperatorsTheSavepointToolsReadCarryTheirUids() {
+        StreamGraph graph = graph(Configuration.fromMap(java.util.Map.of(
+                JobOptions.PORT_DETECTOR_OVERRIDES.key(), "core-1|*|*:stl,core-2|*|*:random-cut-forest")));
+        Set<String> uids = graph.getStreamNodes().stream().map(StreamNode::getTransformationUID).collect(Collectors.toSet());
+        for (Operators o : List.of(Operators.FLOW_CLASSIFIER, Operators.PORT_DETECTOR, Operators.PORT_STL_DETECTOR,
+                Operators.PORT_RCF_DETECTOR, Operators.FLOW_AGGREGATOR, Operators.PORT_RESAMPLER)) {
+            assertTrue(uids.contains(o.uid()), o + " (" + o.uid() + ") not in the job graph: " + uids);
+        }
+    }
+
+    private static StreamGraph graph(Configuration conf) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        DataGeneratorSource<RawRecord> none = new DataGeneratorSource<>(i -> new RawRecord(), 0, TypeInformation.of(RawRecord.class));
+        FlowpulseTopology.defineWorkflow(env, new FlowpulseSources(none, none, none, none),
+                new FlowpulseSinks(new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(),
+                        new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(),
+                        new DiscardingSink<>(), new DiscardingSink<>()),
+                conf);
+        return env.getStreamGraph();
+    }
+
     private void assertUids(Configuration conf) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DataGeneratorSource<RawRecord> none = new DataGeneratorSource<>(i -> new RawRecord(), 0, TypeInformation.of(RawRecord.class));

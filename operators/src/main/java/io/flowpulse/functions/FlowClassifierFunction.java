@@ -50,7 +50,7 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(FlowClassifierFunction.class);
 
-    static final ListStateDescriptor<FlowFeatures> BUFFER =
+    public static final ListStateDescriptor<FlowFeatures> BUFFER =
             new ListStateDescriptor<>("flows-before-first-model", TypeInformation.of(FlowFeatures.class));
 
     private final ModelUpdateValidator validator;

@@ -36,9 +36,9 @@ public class PortAnomalyDetector extends KeyedProcessFunction<String, PortPoint,
     public static final Duration DEFAULT_IDLE_TTL = Duration.ofDays(7);
     public static final long DEFAULT_MODEL_VERSION = 1L;
 
-    static final ValueStateDescriptor<HoltWintersState> SCALARS =
+    public static final ValueStateDescriptor<HoltWintersState> SCALARS =
             new ValueStateDescriptor<>("holt-winters-scalars", HoltWintersState.class);
-    static final MapStateDescriptor<Integer, SeasonalSlot> SLOTS =
+    public static final MapStateDescriptor<Integer, SeasonalSlot> SLOTS =
             new MapStateDescriptor<>("holt-winters-slots", Types.INT, Types.POJO(SeasonalSlot.class));
 
     private final HoltWintersParams params;

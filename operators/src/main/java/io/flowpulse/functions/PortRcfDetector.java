@@ -24,9 +24,9 @@ import org.apache.flink.util.Collector;
 public class PortRcfDetector extends KeyedProcessFunction<String, PortPoint, AnomalyScore> {
     private static final long serialVersionUID = 1L;
 
-    static final ValueStateDescriptor<byte[]> MODEL =
+    public static final ValueStateDescriptor<byte[]> MODEL =
             new ValueStateDescriptor<>("rcf-model", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-    static final ValueStateDescriptor<Long> LAST_SEEN = new ValueStateDescriptor<>("rcf-last-seen", Long.class);
+    public static final ValueStateDescriptor<Long> LAST_SEEN = new ValueStateDescriptor<>("rcf-last-seen", Long.class);
 
     private final long idleTtlMillis;
     private final long modelVersion;

@@ -31,10 +31,10 @@ public class PortStlDetector extends KeyedProcessFunction<String, PortPoint, Ano
     public static final int DEFAULT_HISTORY_DAYS = 28;
     public static final double DEFAULT_DELTA = 4.0;
 
-    static final ValueStateDescriptor<StlModel> MODEL = new ValueStateDescriptor<>("stl-model", StlModel.class);
-    static final ValueStateDescriptor<StlSeriesState> SERIES =
+    public static final ValueStateDescriptor<StlModel> MODEL = new ValueStateDescriptor<>("stl-model", StlModel.class);
+    public static final ValueStateDescriptor<StlSeriesState> SERIES =
             new ValueStateDescriptor<>("stl-series", StlSeriesState.class);
-    static final MapStateDescriptor<Integer, HistoryEntry> HISTORY =
+    public static final MapStateDescriptor<Integer, HistoryEntry> HISTORY =
             new MapStateDescriptor<>("stl-history", Types.INT, Types.POJO(HistoryEntry.class));
 
     private final long bucketMillis;
