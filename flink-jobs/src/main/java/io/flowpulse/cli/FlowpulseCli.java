@@ -24,6 +24,7 @@ public final class FlowpulseCli {
                 new BenchClassifierCommand(),
                 new SequenceFeaturesCommand(),
                 new AnnotateCommand(),
+                new FailureTestCommand(),
                 new io.flowpulse.sim.SimulateCommand());
     }
 
