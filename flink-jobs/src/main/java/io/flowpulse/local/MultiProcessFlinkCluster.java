@@ -60,10 +60,19 @@ public final class MultiProcessFlinkCluster implements AutoCloseable {
         conf.put("rest.bind-address", "127.0.0.1");
         conf.put("rest.port", Integer.toString(restPort));
         conf.put("jobmanager.memory.process.size", "768m");
-        conf.put("taskmanager.memory.process.size", "1024m");
+        // started without Flink's shell scripts (which compute these): a TaskManager needs its
+        // resource spec explicit
+        conf.put("taskmanager.cpu.cores", "1.0");
+        conf.put("taskmanager.memory.framework.heap.size", "64m");
+        conf.put("taskmanager.memory.framework.off-heap.size", "64m");
+        conf.put("taskmanager.memory.task.heap.size", "384m");
+        conf.put("taskmanager.memory.task.off-heap.size", "0m");
         conf.put("taskmanager.memory.managed.size", "64m");
         conf.put("taskmanager.memory.network.min", "32m");
         conf.put("taskmanager.memory.network.max", "32m");
+        conf.put("taskmanager.memory.jvm-metaspace.size", "192m");
+        conf.put("taskmanager.memory.jvm-overhead.min", "128m");
+        conf.put("taskmanager.memory.jvm-overhead.max", "128m");
         conf.put("taskmanager.numberOfTaskSlots", Integer.toString(slots));
         conf.put("parallelism.default", "2");
         conf.put("pipeline.generic-types", "false");

@@ -39,8 +39,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job against a broker that requires SASL/SCRAM-SHA-512 (SASL_PLAINTEXT on loopback, an
- * authorizer denying everyone without an ACL): the client settings reach every source and sink
+ * The job against a broker that requires SASL_SSL with SCRAM-SHA-512 (TLS with a self-signed
+ * certificate for localhost made by keytool, hostname verification on; an authorizer denying
+ * everyone without an ACL): the client settings (SCRAM login and truststore) reach every source and sink
  * from a properties file ({@code kafka.client-properties-file}, as a mounted secret would), the
  * job turns packets into flows and a bad record into a dead letter; a wrong password is refused.
  */
@@ -59,7 +60,7 @@ class ScramKafkaITCase {
 
     @BeforeAll
     static void startKafka() throws Exception {
-        kafka = EmbeddedKafkaCluster.startWithScram(USER, PASSWORD);
+        kafka = EmbeddedKafkaCluster.startWithScram(USER, PASSWORD, true);
     }
 
     @AfterAll
@@ -71,7 +72,9 @@ class ScramKafkaITCase {
 
     @Test
     void aWrongPasswordIsRefused() {
-        Properties p = EmbeddedKafkaCluster.scramProperties(USER, "not-the-password");
+        Properties p = kafka.scramClientProperties();
+        p.putAll(EmbeddedKafkaCluster.scramProperties(USER, "not-the-password"));
+        p.put("security.protocol", "SASL_SSL");
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (Admin admin = Admin.create(p)) {
             ExecutionException e = assertThrows(ExecutionException.class,
