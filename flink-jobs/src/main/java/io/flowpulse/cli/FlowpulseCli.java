@@ -27,6 +27,7 @@ public final class FlowpulseCli {
                 new TrainerCommand(),
                 new AlExperimentCommand(),
                 new SavepointCommand(),
+                new FailureTestCommand(),
                 new io.flowpulse.sim.SimulateCommand());
     }
 

@@ -40,6 +40,17 @@ public final class JobOptions {
             .withDescription("Extra Kafka client properties passed to every source and sink, e.g. "
                     + "security.protocol:SASL_SSL,sasl.mechanism:SCRAM-SHA-512 (or --kafka.client.security.protocol SASL_SSL).");
 
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions.key("kafka.transaction-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("transaction.timeout.ms of the exactly-once sinks: must not exceed the broker's "
+                    + "transaction.max.timeout.ms (15 min by default; checked at job start) and must exceed the "
+                    + "checkpoint interval plus the longest expected recovery, or a restored job finds its transactions aborted.");
+    public static final ConfigOption<String> CLIENT_PROPERTIES_FILE = ConfigOptions.key("kafka.client-properties-file")
+            .stringType().noDefaultValue()
+            .withDescription("A Java properties file (e.g. a mounted secret) of Kafka client settings passed to every "
+                    + "source and sink: security.protocol, sasl.mechanism, sasl.jaas.config, ssl.truststore.location, ... "
+                    + "kafka.client.KEY options override it.");
+
     // ---- topics ----
     public static final ConfigOption<String> TOPIC_PACKETS = topic("packets", "PacketEvent input");
     public static final ConfigOption<String> TOPIC_FLOW_RECORDS = topic("flow-records", "FlowRecord input from exporters");
@@ -60,6 +71,14 @@ public final class JobOptions {
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("input.max-record-bytes")
             .intType().defaultValue(64 * 1024)
             .withDescription("Records larger than this go to the dead-letter topic (reason oversized-record).");
+    public static final ConfigOption<Duration> MAX_EVENT_TIME_AHEAD = ConfigOptions.key("input.max-event-time-ahead")
+            .durationType().defaultValue(Duration.ofDays(1))
+            .withDescription("Records whose event time is further ahead of the wall clock go to the dead-letter topic "
+                    + "and never advance the watermark (a device clock in the future would make every later record late).");
+    public static final ConfigOption<Duration> MAX_EVENT_TIME_AGE = ConfigOptions.key("input.max-event-time-age")
+            .durationType().noDefaultValue()
+            .withDescription("Records whose event time is further behind the wall clock go to the dead-letter topic. "
+                    + "Unset by default: replays of old captures are legitimate; set it (e.g. 7 d) for live feeds.");
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("event-time.out-of-orderness")
             .durationType().defaultValue(Duration.ofSeconds(5))
             .withDescription("Bounded out-of-orderness of every input's watermarks.");
@@ -194,6 +213,13 @@ public final class JobOptions {
     /** Kafka client properties given with kafka.client (map form or kafka.client.KEY). */
     public static Properties clientProperties(Configuration conf) {
         Properties props = new Properties();
+        if (conf.getOptional(CLIENT_PROPERTIES_FILE).isPresent()) {
+            try (java.io.Reader r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(conf.get(CLIENT_PROPERTIES_FILE)))) {
+                props.load(r);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read " + CLIENT_PROPERTIES_FILE.key() + ": " + e.getMessage(), e);
+            }
+        }
         props.putAll(conf.get(CLIENT_PROPERTIES));
         String prefix = CLIENT_PROPERTIES.key() + ".";
         for (Map.Entry<String, String> e : conf.toMap().entrySet()) {

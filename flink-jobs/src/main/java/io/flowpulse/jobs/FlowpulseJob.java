@@ -25,6 +25,9 @@ public final class FlowpulseJob {
 
     /** Wires the Kafka sources and sinks into the topology; returns nothing, executes nothing. */
     public static void build(StreamExecutionEnvironment env, Configuration conf) {
+        if (KafkaSinks.exactlyOnce(conf)) {
+            KafkaSinks.checkTransactionTimeout(conf);
+        }
         FlowpulseTopology.defineWorkflow(env, kafkaSources(conf), kafkaSinks(conf), conf);
     }
 

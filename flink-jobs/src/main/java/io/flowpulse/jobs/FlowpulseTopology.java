@@ -4,6 +4,7 @@ import io.flowpulse.config.JobOptions;
 import io.flowpulse.config.Operators;
 import io.flowpulse.functions.AvroDecodeFunction;
 import io.flowpulse.functions.BroadcastStates;
+import io.flowpulse.functions.EventTimeBounds;
 import io.flowpulse.functions.FlowClassifierFunction;
 import io.flowpulse.functions.ModelUpdateValidator;
 import io.flowpulse.records.Classification;
@@ -57,6 +58,8 @@ public final class FlowpulseTopology {
         int maxBytes = conf.get(JobOptions.MAX_RECORD_BYTES);
         Duration outOfOrderness = conf.get(JobOptions.OUT_OF_ORDERNESS);
         Duration idleness = conf.get(JobOptions.IDLENESS);
+        EventTimeBounds bounds = EventTimeBounds.of(conf.get(JobOptions.MAX_EVENT_TIME_AHEAD),
+                conf.getOptional(JobOptions.MAX_EVENT_TIME_AGE).orElse(null));
 
         List<DataStream<FlowFeatures>> flows = new ArrayList<>();
 
@@ -64,9 +67,10 @@ public final class FlowpulseTopology {
         if (sources.packets() != null) {
             // watermarks per Kafka partition, in the source, from the undecoded records' event time
             DataStream<PacketEvent> timed = decode(env, sources.packets(),
-                    eventTime(RawEventTime.packets(), outOfOrderness, idleness),
+                    eventTime(RawEventTime.packets(bounds), outOfOrderness, idleness),
                     Operators.PACKETS_SOURCE, Operators.PACKETS_DECODE, Codecs.PACKET_EVENT,
-                    RecordValidators::packet, maxBytes, deadLetters);
+                    RecordValidators.withEventTime(RecordValidators::packet, p -> p.getTimestampMicros() / 1000, bounds),
+                    maxBytes, deadLetters);
             FlowAggregatorParams params = new FlowAggregatorParams(
                     conf.get(JobOptions.FLOW_IDLE_TIMEOUT).toNanos() / 1000,
                     conf.get(JobOptions.FLOW_ACTIVE_TIMEOUT).toNanos() / 1000,
@@ -90,9 +94,9 @@ public final class FlowpulseTopology {
             // event time (flow end) and idleness here too: the flows union feeds event-time
             // consumers, and a source without watermarks would hold the union's watermark back
             SingleOutputStreamOperator<FlowRecord> records = decode(env, sources.flowRecords(),
-                    eventTime(RawEventTime.flowRecords(), outOfOrderness, idleness),
+                    eventTime(RawEventTime.flowRecords(bounds), outOfOrderness, idleness),
                     Operators.FLOW_RECORDS_SOURCE, Operators.FLOW_RECORDS_DECODE, Codecs.FLOW_RECORD,
-                    r -> r.getEndMicros() < r.getStartMicros() ? "endMicros before startMicros" : null,
+                    RecordValidators.withEventTime(RecordValidators::flowRecord, r -> r.getEndMicros() / 1000, bounds),
                     maxBytes, deadLetters);
             flows.add(records.map(new FlowRecordToFeatures())
                     .uid(Operators.FLOW_RECORDS_TO_FEATURES.uid())
@@ -147,9 +151,10 @@ public final class FlowpulseTopology {
         // ---- port samples -> port points ----
         if (sources.portSamples() != null) {
             SingleOutputStreamOperator<PortSample> samples = decode(env, sources.portSamples(),
-                    eventTime(RawEventTime.portSamples(), outOfOrderness, idleness),
+                    eventTime(RawEventTime.portSamples(bounds), outOfOrderness, idleness),
                     Operators.PORT_SAMPLES_SOURCE, Operators.PORT_SAMPLES_DECODE, Codecs.PORT_SAMPLE,
-                    RecordValidators::portSample, maxBytes, deadLetters);
+                    RecordValidators.withEventTime(RecordValidators::portSample, s -> s.getTimestampMillis(), bounds),
+                    maxBytes, deadLetters);
             PortPipeline.define(samples, sinks, conf, deadLetters);
         }
 

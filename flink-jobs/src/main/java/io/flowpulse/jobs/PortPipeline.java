@@ -50,6 +50,8 @@ final class PortPipeline {
                 .map(s -> FlowpulseTopology.late(Codecs.PORT_SAMPLE, s, "late-port-sample: after the bucket's allowed lateness"))
                 .uid(Operators.LATE_PORT_SAMPLES_TO_DEAD_LETTERS.uid())
                 .name(Operators.LATE_PORT_SAMPLES_TO_DEAD_LETTERS.displayName()));
+        // COUNTER readings that went backwards (neither a wrap nor a reset), with the reason
+        deadLetters.add(points.getSideOutput(SideOutputs.DEAD_LETTERS));
         if (sinks.portPoints() != null) {
             points.sinkTo(sinks.portPoints())
                     .uid(Operators.PORT_POINTS_SINK.uid()).name(Operators.PORT_POINTS_SINK.displayName());

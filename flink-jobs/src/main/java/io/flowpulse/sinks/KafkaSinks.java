@@ -2,7 +2,15 @@ package io.flowpulse.sinks;
 
 import io.flowpulse.config.JobOptions;
 import io.flowpulse.records.codec.AvroCodec;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -12,21 +20,63 @@ import org.apache.flink.util.function.SerializableFunction;
 
 /** Kafka sinks of Avro records, configured from {@link JobOptions}. */
 public final class KafkaSinks {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaSinks.class);
+
     private KafkaSinks() {}
+
+    /** True when the sinks are transactional (kafka.delivery-guarantee exactly-once). */
+    public static boolean exactlyOnce(Configuration conf) {
+        return deliveryGuarantee(conf) == DeliveryGuarantee.EXACTLY_ONCE;
+    }
+
+    static DeliveryGuarantee deliveryGuarantee(Configuration conf) {
+        return DeliveryGuarantee.valueOf(
+                conf.get(JobOptions.DELIVERY_GUARANTEE).toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+
+    /**
+     * Fails fast when kafka.transaction-timeout exceeds the broker's transaction.max.timeout.ms:
+     * otherwise every transactional producer fails in initTransactions and the job restarts in a
+     * loop. Returns the broker's limit in ms, or -1 when it could not be read (no DescribeConfigs
+     * permission, broker unreachable: logged, not fatal, the producers report it then).
+     */
+    public static long checkTransactionTimeout(Configuration conf) {
+        long wanted = conf.get(JobOptions.TRANSACTION_TIMEOUT).toMillis();
+        java.util.Properties p = JobOptions.clientProperties(conf);
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, conf.get(JobOptions.BOOTSTRAP_SERVERS));
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        long limit;
+        try (Admin admin = Admin.create(p)) {
+            String brokerId = Integer.toString(admin.describeCluster().nodes().get(15, TimeUnit.SECONDS).iterator().next().id());
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, brokerId);
+            Config config = admin.describeConfigs(List.of(broker)).all().get(15, TimeUnit.SECONDS).get(broker);
+            limit = Long.parseLong(config.get("transaction.max.timeout.ms").value());
+        } catch (Exception e) {
+            LOG.warn("could not read the broker's transaction.max.timeout.ms ({}); {}={} ms unchecked",
+                    e.toString(), JobOptions.TRANSACTION_TIMEOUT.key(), wanted);
+            return -1;
+        }
+        if (wanted > limit) {
+            throw new IllegalArgumentException(JobOptions.TRANSACTION_TIMEOUT.key() + " = " + wanted
+                    + " ms exceeds the broker's transaction.max.timeout.ms = " + limit + " ms");
+        }
+        return limit;
+    }
 
     public static <T extends SpecificRecordBase> KafkaSink<T> avro(Configuration conf,
             ConfigOption<String> topicOption, AvroCodec<T> codec, SerializableFunction<T, String> key) {
         String topic = conf.get(topicOption);
-        DeliveryGuarantee guarantee = DeliveryGuarantee.valueOf(
-                conf.get(JobOptions.DELIVERY_GUARANTEE).toUpperCase(Locale.ROOT).replace('-', '_'));
+        DeliveryGuarantee guarantee = deliveryGuarantee(conf);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
                 .setKafkaProducerConfig(JobOptions.clientProperties(conf))
                 .setRecordSerializer(new AvroRecordSerializer<>(topic, codec, key))
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(conf.get(JobOptions.TRANSACTIONAL_ID_PREFIX) + "-" + topic)
-                // must stay below the broker's transaction.max.timeout.ms (15 min by default)
-                .setProperty("transaction.timeout.ms", "600000")
+                // must stay below the broker's transaction.max.timeout.ms (15 min by default):
+                // checkTransactionTimeout verifies it against the broker at job start
+                .setProperty("transaction.timeout.ms", Long.toString(conf.get(JobOptions.TRANSACTION_TIMEOUT).toMillis()))
                 .setProperty("compression.type", "lz4")
                 .setProperty("linger.ms", "20")
                 .build();

@@ -1,5 +1,6 @@
 package io.flowpulse.functions;
 
+import io.flowpulse.records.DeadLetter;
 import io.flowpulse.ml.series.CounterMath;
 import io.flowpulse.ml.series.ExponentialScaler;
 import io.flowpulse.ml.series.PortSeriesParams;
@@ -28,7 +29,10 @@ import org.apache.flink.util.Collector;
  *       explain is a counter reset, whose first delta is the new counter value (or dropped, see
  *       {@link PortSeriesParams#countBytesAfterReset}) and whose bucket is flagged
  *       {@code counterReset}. A delta is spread over the buckets of its interval in proportion to
- *       time. DELTA samples are added to the bucket of their timestamp.</li>
+ *       time. DELTA samples are added to the bucket of their timestamp. A decrease that is neither
+ *       a wrap nor a plausible reset (the new value is more than the link can carry since the last
+ *       reading) goes to {@link SideOutputs#DEAD_LETTERS} as {@code counter-backwards} (counters
+ *       {@code counterBackwards}, {@code deadLetters}); see {@code counterStep}.</li>
  *   <li>A bucket {@code [s, s + bucket)} is emitted once, when the watermark passes
  *       {@code s + bucket - 1 + allowedLateness}. Every interval is emitted from the key's first
  *       bucket on; one without data is 0 with {@code filled = true}. Samples for an emitted bucket
@@ -69,6 +73,8 @@ public class PortSeriesResampler extends KeyedProcessFunction<String, PortSample
     private transient Counter filledBuckets;
     private transient Counter clippedBuckets;
     private transient Counter droppedLateBytes;
+    private transient Counter counterBackwards;
+    private transient Counter deadLetters;
 
     public PortSeriesResampler(PortSeriesParams params) {
         this.params = params;
@@ -89,6 +95,8 @@ public class PortSeriesResampler extends KeyedProcessFunction<String, PortSample
         filledBuckets = metrics.counter("filledBuckets");
         clippedBuckets = metrics.counter("clippedBuckets");
         droppedLateBytes = metrics.counter("droppedLateBytes");
+        counterBackwards = metrics.counter("counterBackwards");
+        deadLetters = metrics.counter("deadLetters");
     }
 
     @Override
@@ -134,7 +142,17 @@ public class PortSeriesResampler extends KeyedProcessFunction<String, PortSample
             outOfOrderCounterSamples.inc();
         } else {
             int bits = s.getCounterBits();
-            counterStep(st, s.getBytes(), bits >= 1 && bits <= 64 ? bits : 64, ts);
+            String backwards = counterStep(st, s.getBytes(), bits >= 1 && bits <= 64 ? bits : 64, ts);
+            if (backwards != null) {
+                counterBackwards.inc();
+                deadLetters.inc();
+                ctx.output(SideOutputs.DEAD_LETTERS, DeadLetter.newBuilder()
+                        .setTopic("port-samples").setPartition(-1).setOffset(-1)
+                        .setRaw(java.nio.ByteBuffer.wrap(io.flowpulse.records.codec.Codecs.PORT_SAMPLE.encode(s)))
+                        .setReason("counter-backwards: " + backwards)
+                        .setFailedMillis(System.currentTimeMillis())
+                        .build());
+            }
         }
 
         if (st.timerMillis == Long.MIN_VALUE) {
@@ -144,15 +162,32 @@ public class PortSeriesResampler extends KeyedProcessFunction<String, PortSample
         seriesState.update(st);
     }
 
-    private void counterStep(SeriesState st, long counter, int bits, long ts) throws Exception {
+    /**
+     * One COUNTER step. Returns null when the reading was used, or why it was not: a decrease that
+     * is neither a wrap nor a reset (a reset restarts from 0, so its new value is at most the
+     * traffic the link can carry since the last reading: the same plausibility bound as a wrap)
+     * is a glitch (a stale or foreign reading). It goes to the dead letters and the series keeps
+     * measuring from the last good reading; if the next reading is below that one too, the
+     * counter really moved down (re-based) and that reading becomes the new baseline, flagged as
+     * a reset, its interval counted as 0 bytes. No spike of the whole counter value either way.
+     */
+    private String counterStep(SeriesState st, long counter, int bits, long ts) throws Exception {
         long elapsed = ts - st.lastCounterMillis;
         double plausible = CounterMath.plausibleWrapBytes(bits, elapsed, params.maxBytesPerSecond,
                 st.peakBytesPerSecond, params.wrapRateFactor);
         CounterMath.Change change = CounterMath.classify(st.lastCounter, counter, bits, plausible);
         double delta;
         if (change == CounterMath.Change.RESET) {
+            double sinceReset = CounterMath.delta(st.lastCounter, counter, bits, change);
+            boolean rebased = st.backwardsPending;
+            if (sinceReset > plausible && !rebased) {
+                st.backwardsPending = true;
+                return "from " + Long.toUnsignedString(st.lastCounter) + " to " + Long.toUnsignedString(counter)
+                        + " in " + elapsed + " ms: neither a " + bits + "-bit wrap nor a reset (more than the "
+                        + (long) plausible + " bytes the link plausibly carries); measured from the previous reading";
+            }
             counterResets.inc();
-            delta = params.countBytesAfterReset ? CounterMath.delta(st.lastCounter, counter, bits, change) : 0;
+            delta = params.countBytesAfterReset && !rebased ? sinceReset : 0;
         } else {
             if (change == CounterMath.Change.WRAP) {
                 counterWraps.inc();
@@ -166,6 +201,8 @@ public class PortSeriesResampler extends KeyedProcessFunction<String, PortSample
         addToSlot(bucketStart(ts), 0, true, false);
         st.lastCounter = counter;
         st.lastCounterMillis = ts;
+        st.backwardsPending = false;
+        return null;
     }
 
     /**
@@ -306,6 +343,8 @@ public class PortSeriesResampler extends KeyedProcessFunction<String, PortSample
         /** The pending event-time timer, or Long.MIN_VALUE. */
         public long timerMillis = Long.MIN_VALUE;
         public ExponentialScaler scaler = new ExponentialScaler();
+        /** The previous reading went backwards (dead-lettered); a second one in a row re-bases the counter. */
+        public boolean backwardsPending;
 
         public SeriesState() {}
     }

@@ -40,6 +40,25 @@ public final class RawEventTime {
         return (r, previous) -> flowRecordMillis(r.value);
     }
 
+    /** As {@link #packets()}, but a time outside {@code bounds} never advances the watermark. */
+    public static SerializableTimestampAssigner<RawRecord> packets(EventTimeBounds bounds) {
+        return (r, previous) -> bounded(packetMillis(r.value), bounds);
+    }
+
+    /** As {@link #portSamples()}, but a time outside {@code bounds} never advances the watermark. */
+    public static SerializableTimestampAssigner<RawRecord> portSamples(EventTimeBounds bounds) {
+        return (r, previous) -> bounded(portSampleMillis(r.value), bounds);
+    }
+
+    /** As {@link #flowRecords()}, but a time outside {@code bounds} never advances the watermark. */
+    public static SerializableTimestampAssigner<RawRecord> flowRecords(EventTimeBounds bounds) {
+        return (r, previous) -> bounded(flowRecordMillis(r.value), bounds);
+    }
+
+    static long bounded(long millis, EventTimeBounds bounds) {
+        return millis != Long.MIN_VALUE && bounds.accepts(millis) ? millis : Long.MIN_VALUE;
+    }
+
     static long flowRecordMillis(byte[] v) {
         if (!header(v, FLOW_RECORD_FINGERPRINT)) {
             return Long.MIN_VALUE;

@@ -25,6 +25,34 @@ public final class RecordValidators {
         return null;
     }
 
+    /** Exporter flow records: end not before start, no negative counts. */
+    public static String flowRecord(io.flowpulse.records.FlowRecord r) {
+        if (r.getEndMicros() < r.getStartMicros()) {
+            return "endMicros before startMicros";
+        }
+        if (r.getStartMicros() <= 0) {
+            return "startMicros must be > 0, got " + r.getStartMicros();
+        }
+        if (r.getFwdPackets() < 0 || r.getBwdPackets() < 0 || r.getFwdBytes() < 0 || r.getBwdBytes() < 0) {
+            return "negative packet or byte count";
+        }
+        return null;
+    }
+
+    /** The event time (ms) a validator checks against {@link EventTimeBounds}. */
+    public interface EventMillis<T> extends java.io.Serializable {
+        long of(T record);
+    }
+
+    /** {@code base} (may be null), then the record's event time within {@code bounds}. */
+    public static <T> AvroDecodeFunction.Validator<T> withEventTime(AvroDecodeFunction.Validator<T> base,
+            EventMillis<T> millis, EventTimeBounds bounds) {
+        return r -> {
+            String bad = base == null ? null : base.apply(r);
+            return bad != null ? bad : bounds.check(millis.of(r));
+        };
+    }
+
     public static String portSample(PortSample s) {
         if (s.getTimestampMillis() <= 0) {
             return "timestampMillis must be > 0, got " + s.getTimestampMillis();

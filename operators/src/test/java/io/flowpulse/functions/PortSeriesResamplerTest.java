@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpulse.ml.series.ExponentialScaler;
 import io.flowpulse.ml.series.PortSeriesParams;
+import io.flowpulse.records.DeadLetter;
 import io.flowpulse.records.Direction;
+import io.flowpulse.records.codec.ByteBuffers;
+import io.flowpulse.records.codec.Codecs;
 import io.flowpulse.records.PortPoint;
 import io.flowpulse.records.PortSample;
 import io.flowpulse.records.SampleKind;
@@ -149,6 +152,67 @@ class PortSeriesResamplerTest {
     }
 
     @Test
+    void aCounterGoingBackwardsIsADeadLetterAndTheSeriesKeepsCountingFromTheLastGoodReading() throws Exception {
+        List<List<PortPoint>> runs = new java.util.ArrayList<>();
+        for (boolean glitch : new boolean[] {true, false}) {
+            open();
+            long counter = 1_000_000_000_000L;
+            for (long t = T0; t < T0 + 60 * MIN; t += 5 * MIN) {
+                if (t == T0 + 30 * MIN) {
+                    // 6 MB below the last reading: far too much for a reset (the link carries ~1 MB per 5 min)
+                    if (glitch) {
+                        send(sample(t, SampleKind.COUNTER, counter - 6_000_000, 64));
+                    }
+                    continue;
+                }
+                send(sample(t, SampleKind.COUNTER, counter, 64));
+                counter += 1_000_000;
+            }
+            emitThrough(T0 + 30 * MIN);
+            runs.add(points());
+            List<DeadLetter> dead = deadLetters();
+            if (glitch) {
+                assertEquals(1, dead.size());
+                assertTrue(dead.get(0).getReason().startsWith("counter-backwards: "), dead.get(0).getReason());
+                assertEquals(T0 + 30 * MIN, Codecs.PORT_SAMPLE.decode(ByteBuffers.copy(dead.get(0).getRaw())).getTimestampMillis());
+            } else {
+                assertEquals(0, dead.size());
+            }
+            harness.close();
+            harness = null;
+        }
+        assertEquals(2, runs.get(0).size());
+        assertEquals(runs.get(1), runs.get(0), "no spike, nothing lost: as if the bad reading had not come");
+        assertFalse(runs.get(0).get(1).getCounterReset());
+    }
+
+    @Test
+    void twoReadingsInARowBelowTheLastOneReBaseTheCounterWithoutASpike() throws Exception {
+        open();
+        long counter = 1_000_000_000_000L;
+        long t = T0;
+        for (; t < T0 + 30 * MIN; t += 5 * MIN) {
+            send(sample(t, SampleKind.COUNTER, counter, 64));
+            counter += 1_000_000;
+        }
+        counter = 400_000_000_000L; // the agent now reports from a lower base, and keeps counting from there
+        for (; t < T0 + 60 * MIN; t += 5 * MIN) {
+            send(sample(t, SampleKind.COUNTER, counter, 64));
+            counter += 1_000_000;
+        }
+        emitThrough(T0 + 30 * MIN);
+        List<PortPoint> points = points();
+        assertEquals(1, deadLetters().size(), "only the first lower reading is a dead letter");
+        assertTrue(points.get(1).getCounterReset(), "the re-base is flagged as a reset");
+        assertEquals(4_000_000.0, points.get(1).getBytes(), 1e-6, "the re-based interval counts 0, then normal deltas");
+    }
+
+    private List<DeadLetter> deadLetters() {
+        var out = harness.getSideOutput(SideOutputs.DEAD_LETTERS);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).collect(java.util.stream.Collectors.toList());
+    }
+
+    @Test
     void resetBytesCanBeDropped() throws Exception {
         open(PortSeriesParams.defaults().withCountBytesAfterReset(false));
         send(sample(T0, SampleKind.COUNTER, 5_000_000_000L, 64));
@@ -287,7 +351,9 @@ class PortSeriesResamplerTest {
 
     @Test
     void stateValuesAreSmall() throws Exception {
-        assertTrue(serializedSize(PortSeriesResampler.SeriesState.class, new PortSeriesResampler.SeriesState()) <= 96);
+        // 96 bytes + 2 for backwardsPending (null marker and value), the counter-backwards handling
+        int series = serializedSize(PortSeriesResampler.SeriesState.class, new PortSeriesResampler.SeriesState());
+        assertTrue(series <= 98, "SeriesState: " + series + " bytes");
         assertTrue(serializedSize(PortSeriesResampler.BucketSlot.class, new PortSeriesResampler.BucketSlot()) <= 24);
     }
 
