@@ -38,6 +38,10 @@ final class RecordingSink<T> implements Sink<T> {
         return new SinkWriter<>() {
             @Override
             public void write(T element, Context ctx) {
+                if (element instanceof io.flowpulse.records.ModelEvent) {
+                    shared.add(due.of(element), System.nanoTime() / 1000); // seen at once: the bench input waits for it
+                    return;
+                }
                 local.add(due.of(element), System.nanoTime() / 1000);
             }
 

@@ -20,6 +20,8 @@ final class ReplayedInput implements GeneratorFunction<Long, RawRecord> {
         final byte[][] values;
         final long[] sentMicros;
         final String topic;
+        /** Set when the input should wait for the model to serve (see {@link #open}). */
+        volatile OutputTimes modelEvents;
 
         Run(byte[][] values, String topic) {
             this.values = values;
@@ -42,8 +44,31 @@ final class ReplayedInput implements GeneratorFunction<Long, RawRecord> {
         run = RUNS.get(runId);
     }
 
+    /**
+     * With a model in the run, the flows start once the classifier has accepted it (a model event
+     * arrived): as on Kafka, where the model is on its topic before the flows. Flows buffered
+     * before the model would be emitted with the model record's timestamp, which an in-memory
+     * source does not set (a Kafka record has one).
+     */
+    private void awaitModel() {
+        if (run.modelEvents == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (run.modelEvents.size() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the classifier did not accept the bench model within 120 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // poll interval of a deadline-bounded wait
+        }
+        run.modelEvents = null;
+    }
+
     @Override
     public RawRecord map(Long index) {
+        if (run.modelEvents != null) {
+            awaitModel();
+        }
         int perSubtask = run.values.length / subtasks;
         int local = (int) (index % perSubtask);
         int subtask = (int) (index / perSubtask);

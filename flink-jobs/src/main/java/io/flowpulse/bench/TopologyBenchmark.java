@@ -174,6 +174,9 @@ public final class TopologyBenchmark {
                     new RecordingSink<>(runId, "alerts", due), new RecordingSink<>(runId, "dead-letters", due),
                     new RecordingSink<>(runId, "classifications", due), new RecordingSink<>(runId, "model-events", due),
                     new RecordingSink<>(runId, "unscored-flows", due), new RecordingSink<>(runId, "annotation-requests", due));
+            if (in.model != null) {
+                run.modelEvents = RecordingSink.times(runId, "model-events");
+            }
             StreamExecutionEnvironment env = flink.env(conf);
             env.setParallelism(s.parallelism());
             FlowpulseTopology.defineWorkflow(env, sources(in.scenario, input, models), sinks, conf);
