@@ -22,6 +22,7 @@ public final class FlowpulseCli {
                 new EvaluateClassifierCommand(),
                 new ClassifyStreamCommand(),
                 new BenchClassifierCommand(),
+                new BenchCommand(),
                 new SequenceFeaturesCommand(),
                 new AnnotateCommand(),
                 new TrainerCommand(),

@@ -1,0 +1,570 @@
+package io.flowpulse.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowpulse.ml.detectors.RandomCutForestDetector;
+import io.flowpulse.ml.detectors.StlResidualDetector;
+import io.flowpulse.ml.eval.LabeledSeries;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * {@code ./flowpulse bench --compare}: flowpulse side by side with what users would run instead, in
+ * one run, where the peer is installed from Debian's packages (a missing peer is skipped with a
+ * message; nothing in {@code verify} needs them):
+ *
+ * <ul>
+ *   <li>flow extraction on {@code throughput-merged.pcap.gz}: {@code ./flowpulse flows} vs
+ *       {@code tshark -z conv,tcp -z conv,udp} and {@code softflowd -r} (NetFlow v9 received here),
+ *       each as a whole command (start-up included) on the decompressed capture: wall and CPU
+ *       seconds, packets/s, and per-conversation agreement of packet and byte counts (our flows
+ *       summed per bidirectional 5-tuple: tshark and softflowd, reading a file, keep one record per
+ *       5-tuple);
+ *   <li>detectors on the labelled series of {@code ../shared/data/timeseries}: STL fit per series
+ *       ({@link StlResidualDetector#fit}, stl-decomp-4j) vs python3-statsmodels' STL with the same
+ *       settings, and Random Cut Forest learning and scoring a whole series vs python3-sklearn's
+ *       IsolationForest fit + score on the same shingles.
+ * </ul>
+ *
+ * Ratios are ours / theirs (time: below 1 means flowpulse is faster).
+ */
+public final class PeerComparison {
+    /** The labelled series of the detector evaluation in BENCHMARKS.md. */
+    static final List<String> SERIES = List.of("ms-cloud-monitoring/data/data-ingress-rate/ingress-01.csv",
+            "ms-cloud-monitoring/data/data-ingress-rate/ingress-02.csv", "ms-cloud-monitoring/data/data-ingress-rate/ingress-03.csv",
+            "ms-cloud-monitoring/data/data-ingress-rate/ingress-04.csv", "ms-cloud-monitoring/data/data-ingress-rate/ingress-05.csv",
+            "bagel-kpi/sample_data.csv");
+
+    private PeerComparison() {}
+
+    public static void run(Path shared, PrintStream out) throws Exception {
+        Path sharedData = shared.toAbsolutePath(); // the peers run in a temporary directory
+        Path work = Files.createTempDirectory("flowpulse-compare-");
+        try {
+            out.printf("%n== comparisons (load %.2f; times are whole commands; ratio = ours / theirs)%n", ProcessMemory.loadAverage());
+            flowExtraction(sharedData.resolve("pcap/throughput-merged.pcap.gz"), work, out);
+            detectors(sharedData.resolve("timeseries"), work, out);
+        } finally {
+            try (Stream<Path> s = Files.walk(work)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ flow extraction
+
+    /** Packets and bytes of one bidirectional 5-tuple. */
+    static final class Counts {
+        long packets;
+        long bytes;
+        /** tshark prints bytes rounded to its unit (e.g. "497 kB"): the unit, 1 when exact. */
+        long byteUnit = 1;
+    }
+
+    static void flowExtraction(Path pcapGz, Path work, PrintStream out) throws Exception {
+        Path pcap = work.resolve("capture.pcap");
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(pcapGz))) {
+            Files.copy(in, pcap);
+        }
+        Path tiny = work.resolve("first-packets.pcap");
+        writeFirstPackets(pcap, tiny, 20);
+        Path csv = work.resolve("ours.csv");
+        Timed us = ours(pcap, csv, work);
+        if (us.exit != 0) {
+            out.println("flows: ./flowpulse flows failed: " + us.stderrTail());
+            return;
+        }
+        Timed usStartup = ours(tiny, work.resolve("tiny.csv"), work);
+        Map<String, Counts> oursLink = new HashMap<>();
+        Map<String, Counts> oursIp = new HashMap<>();
+        long packets = readOurFlows(csv, oursLink, oursIp);
+        out.printf("%nflow extraction, %s (%,d packets in our flows; decompressed capture; whole commands, and net of"
+                + " start-up = minus the CPU time of the same command on the capture's first 20 packets):%n",
+                pcapGz.getFileName(), packets);
+        out.printf("  %-28s %7s %7s %9s %11s %13s %9s %9s %7s %7s%n", "tool", "wall s", "CPU s", "start-up", "net pkt/CPU-s",
+                "conversations", "pkts agree", "bytes agr", "CPU rat", "net rat");
+        Row ourRow = new Row(us, usStartup, packets);
+        row(out, "flowpulse flows (JVM+Flink)", ourRow, oursLink.size(), Double.NaN, Double.NaN, null);
+
+        if (!installed("tshark")) {
+            out.println("  tshark: not installed, skipped (apt-get install tshark)");
+        } else {
+            List<String> tshark = List.of("tshark", "-r", pcap.toString(), "-n", "-q", "-z", "conv,tcp", "-z", "conv,udp");
+            Timed t = Timed.run(tshark, work);
+            Timed tStartup = Timed.run(List.of("tshark", "-r", tiny.toString(), "-n", "-q", "-z", "conv,tcp", "-z", "conv,udp"), work);
+            Map<String, Counts> theirs = parseTsharkConv(t.stdout);
+            double[] agree = agreement(oursLink, theirs);
+            row(out, "tshark -z conv,tcp/udp", new Row(t, tStartup, packets), theirs.size(), agree[0], agree[1], ourRow);
+            out.printf("    vs tshark: %,d of its TCP/UDP conversations found in ours; frame bytes compared within tshark's"
+                    + " display rounding (e.g. \"497 kB\")%n", (long) agree[2]);
+        }
+        if (!installed("softflowd")) {
+            out.println("  softflowd: not installed, skipped (apt-get install softflowd)");
+        } else {
+            Timed tStartup = softflowd(tiny, work).timed;
+            Softflowd sf = softflowd(pcap, work);
+            double[] agree = agreement(oursIp, sf.flows);
+            row(out, "softflowd -r (NetFlow v9)", new Row(sf.timed, tStartup, packets), sf.flows.size(), agree[0], agree[1], ourRow);
+            out.printf("    vs softflowd: %,d NetFlow records received (one per direction); %,d of its TCP/UDP 5-tuples found"
+                    + " in ours; IP bytes compared exactly%n", sf.records, (long) agree[2]);
+        }
+    }
+
+    private static Timed ours(Path pcap, Path csv, Path work) throws Exception {
+        List<String> cmd = new ArrayList<>(javaCommand());
+        cmd.addAll(List.of("io.flowpulse.cli.FlowpulseCli", "flows", "--pcap", pcap.toString(), "--output", csv.toString()));
+        return Timed.run(cmd, work);
+    }
+
+    record Softflowd(Timed timed, Map<String, Counts> flows, long records) {}
+
+    /** softflowd reading a file, exporting NetFlow v9 (IPv6 too) to a collector on a loopback port of this JVM. */
+    private static Softflowd softflowd(Path pcap, Path work) throws Exception {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            socket.setReceiveBufferSize(16 << 20);
+            NetFlowV9Collector collector = new NetFlowV9Collector(socket);
+            Thread receiver = new Thread(collector, "netflow-collector");
+            receiver.start();
+            // -c none: without it, softflowd 1.1.0 reading a file blocks on its control socket
+            Timed t = Timed.run(List.of("softflowd", "-d", "-r", pcap.toString(), "-n", "127.0.0.1:" + socket.getLocalPort(),
+                    "-v", "9", "-6", "-c", "none", "-p", work.resolve("softflowd.pid").toString()), work);
+            collector.stopAfterQuiet();
+            receiver.join(TimeUnit.SECONDS.toMillis(30));
+            return new Softflowd(t, collector.flows, collector.records);
+        }
+    }
+
+    /** A classic pcap with the first {@code n} records of {@code pcap} (for the start-up baseline). */
+    static void writeFirstPackets(Path pcap, Path out, int n) throws IOException {
+        byte[] all = Files.readAllBytes(pcap);
+        ByteBuffer b = ByteBuffer.wrap(all);
+        int magic = b.getInt(0);
+        b.order(magic == 0xd4c3b2a1 ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
+        int pos = 24;
+        for (int i = 0; i < n && pos + 16 <= all.length; i++) {
+            pos += 16 + b.getInt(pos + 8);
+        }
+        Files.write(out, java.util.Arrays.copyOf(all, Math.min(pos, all.length)));
+    }
+
+    /** One tool's timing: the whole command and its start-up baseline. */
+    record Row(Timed whole, Timed startup, long packets) {
+        double netCpu() {
+            return Math.max(1e-3, whole.cpuSeconds() - startup.cpuSeconds());
+        }
+    }
+
+    private static void row(PrintStream out, String tool, Row r, long conversations, double pktAgree, double byteAgree, Row ours) {
+        out.printf("  %-28s %7.2f %7.2f %9.2f %,13.0f %,13d %9s %9s %7s %7s%n", tool, r.whole().wallSeconds, r.whole().cpuSeconds(),
+                r.startup().cpuSeconds(), r.packets() / r.netCpu(), conversations, pct(pktAgree), pct(byteAgree),
+                ours == null ? "-" : String.format("%.2f", ours.whole().cpuSeconds() / r.whole().cpuSeconds()),
+                ours == null ? "-" : String.format("%.2f", ours.netCpu() / r.netCpu()));
+    }
+
+    private static String pct(double v) {
+        return Double.isNaN(v) ? "-" : String.format("%.1f %%", 100 * v);
+    }
+
+    /** Our flows summed per conversation: link bytes (as tshark) and IP bytes (as NetFlow). Returns the packets. */
+    static long readOurFlows(Path csv, Map<String, Counts> link, Map<String, Counts> ip) throws IOException {
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<String> header = List.of(lines.get(0).split(","));
+        int pk = header.indexOf("bidirectional_packets");
+        int lb = header.indexOf("bidirectional_bytes");
+        int fip = header.indexOf("fwd_ip_bytes");
+        int bip = header.indexOf("bwd_ip_bytes");
+        long packets = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            String key = conversation(f[0], Integer.parseInt(f[2]), f[1], Integer.parseInt(f[3]), Integer.parseInt(f[4]));
+            long p = (long) Double.parseDouble(f[pk]);
+            packets += p;
+            Counts c = link.computeIfAbsent(key, k -> new Counts());
+            c.packets += p;
+            c.bytes += (long) Double.parseDouble(f[lb]);
+            Counts d = ip.computeIfAbsent(key, k -> new Counts());
+            d.packets += p;
+            d.bytes += (long) (Double.parseDouble(f[fip]) + Double.parseDouble(f[bip]));
+        }
+        return packets;
+    }
+
+    /** IPv6 literals in one spelling (tshark prints ::1, Java 0:0:0:0:0:0:0:1); no name lookup. */
+    static String canonicalIp(String ip) {
+        if (ip.indexOf(':') < 0) {
+            return ip;
+        }
+        try {
+            return InetAddress.getByName(ip).getHostAddress();
+        } catch (IOException e) {
+            return ip;
+        }
+    }
+
+    /** Order-independent key of a bidirectional 5-tuple. */
+    static String conversation(String ipA, int portA, String ipB, int portB, int protocol) {
+        String a = canonicalIp(ipA) + "|" + portA;
+        String b = canonicalIp(ipB) + "|" + portB;
+        return (a.compareTo(b) <= 0 ? a + "-" + b : b + "-" + a) + "/" + protocol;
+    }
+
+    /**
+     * Fractions of the peer's conversations (TCP and UDP) that ours has with the same packet count
+     * and with the same byte count (within the peer's rounding), and how many ours has at all.
+     */
+    static double[] agreement(Map<String, Counts> ours, Map<String, Counts> theirs) {
+        long found = 0;
+        long packets = 0;
+        long bytes = 0;
+        long total = 0;
+        for (var e : theirs.entrySet()) {
+            if (!e.getKey().endsWith("/6") && !e.getKey().endsWith("/17")) {
+                continue;
+            }
+            total++;
+            Counts o = ours.get(e.getKey());
+            if (o == null) {
+                continue;
+            }
+            found++;
+            Counts t = e.getValue();
+            if (o.packets == t.packets) {
+                packets++;
+            }
+            if (Math.abs(o.bytes - t.bytes) <= t.byteUnit / 2 + (t.byteUnit > 1 ? t.byteUnit / 100 : 0)) {
+                bytes++;
+            }
+        }
+        return new double[] {total == 0 ? Double.NaN : packets / (double) total, total == 0 ? Double.NaN : bytes / (double) total, found};
+    }
+
+    /**
+     * tshark's conversation tables: {@code A:port <-> B:port  frames bytes | frames bytes | frames
+     * bytes | start | duration}, bytes with a unit ({@code bytes}, {@code kB}, {@code MB}, ...).
+     */
+    static Map<String, Counts> parseTsharkConv(String text) {
+        Map<String, Counts> out = new HashMap<>();
+        int protocol = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("TCP Conversations")) {
+                protocol = 6;
+            } else if (line.startsWith("UDP Conversations")) {
+                protocol = 17;
+            }
+            String[] t = line.trim().split("\\s+");
+            if (protocol == 0 || t.length < 12 || !t[1].equals("<->")) {
+                continue;
+            }
+            int ca = t[0].lastIndexOf(':');
+            int cb = t[2].lastIndexOf(':');
+            String key = conversation(t[0].substring(0, ca), Integer.parseInt(t[0].substring(ca + 1)), t[2].substring(0, cb),
+                    Integer.parseInt(t[2].substring(cb + 1)), protocol);
+            // t[3..5] frames bytes unit (<-), t[6..8] (->), t[9..11] total
+            Counts c = out.computeIfAbsent(key, k -> new Counts());
+            long unit = switch (t[11]) {
+                case "kB" -> 1_000L;
+                case "MB" -> 1_000_000L;
+                case "GB" -> 1_000_000_000L;
+                default -> 1L;
+            };
+            c.packets += Long.parseLong(t[9]);
+            c.bytes += Long.parseLong(t[10]) * unit;
+            c.byteUnit = Math.max(c.byteUnit, unit);
+        }
+        return out;
+    }
+
+    /** Receives NetFlow v9 export datagrams (templates + data) and sums packets/bytes per conversation. */
+    static final class NetFlowV9Collector implements Runnable {
+        final DatagramSocket socket;
+        final Map<String, Counts> flows = new HashMap<>();
+        final Map<Integer, int[][]> templates = new HashMap<>();
+        volatile boolean stopping;
+        long records;
+
+        NetFlowV9Collector(DatagramSocket socket) {
+            this.socket = socket;
+        }
+
+        void stopAfterQuiet() {
+            stopping = true;
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[65535];
+            try {
+                socket.setSoTimeout(1000);
+                while (true) {
+                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                    try {
+                        socket.receive(p);
+                    } catch (SocketTimeoutException quiet) {
+                        if (stopping) {
+                            return; // the exporter has exited and nothing came for a second
+                        }
+                        continue;
+                    }
+                    decode(ByteBuffer.wrap(p.getData(), 0, p.getLength()));
+                }
+            } catch (IOException e) {
+                // socket closed
+            }
+        }
+
+        synchronized void decode(ByteBuffer b) {
+            if (b.remaining() < 20 || b.getShort(0) != 9) {
+                return;
+            }
+            b.position(20);
+            while (b.remaining() >= 4) {
+                int start = b.position();
+                int id = b.getShort() & 0xffff;
+                int length = b.getShort() & 0xffff;
+                if (length < 4 || start + length > b.limit()) {
+                    return;
+                }
+                int end = start + length;
+                if (id == 0) {
+                    while (b.position() + 4 <= end) {
+                        int templateId = b.getShort() & 0xffff;
+                        int count = b.getShort() & 0xffff;
+                        int[][] fields = new int[count][2];
+                        for (int i = 0; i < count; i++) {
+                            fields[i][0] = b.getShort() & 0xffff;
+                            fields[i][1] = b.getShort() & 0xffff;
+                        }
+                        templates.put(templateId, fields);
+                    }
+                } else if (id >= 256 && templates.containsKey(id)) {
+                    int[][] fields = templates.get(id);
+                    int size = 0;
+                    for (int[] f : fields) {
+                        size += f[1];
+                    }
+                    while (b.position() + size <= end && size > 0) {
+                        record(b, fields);
+                    }
+                }
+                b.position(end);
+            }
+        }
+
+        private void record(ByteBuffer b, int[][] fields) {
+            String src = null;
+            String dst = null;
+            int sport = 0;
+            int dport = 0;
+            int proto = 0;
+            long packets = 0;
+            long bytes = 0;
+            for (int[] f : fields) {
+                byte[] v = new byte[f[1]];
+                b.get(v);
+                switch (f[0]) {
+                    case 1 -> bytes = unsigned(v);
+                    case 2 -> packets = unsigned(v);
+                    case 4 -> proto = (int) unsigned(v);
+                    case 7 -> sport = (int) unsigned(v);
+                    case 11 -> dport = (int) unsigned(v);
+                    case 8, 27 -> src = address(v);
+                    case 12, 28 -> dst = address(v);
+                    default -> { }
+                }
+            }
+            if (src == null || dst == null) {
+                return;
+            }
+            records++;
+            Counts c = flows.computeIfAbsent(conversation(src, sport, dst, dport, proto), k -> new Counts());
+            c.packets += packets;
+            c.bytes += bytes;
+        }
+
+        private static long unsigned(byte[] v) {
+            long x = 0;
+            for (byte y : v) {
+                x = (x << 8) | (y & 0xff);
+            }
+            return x;
+        }
+
+        private static String address(byte[] v) {
+            try {
+                return InetAddress.getByAddress(v).getHostAddress();
+            } catch (IOException e) {
+                return "?";
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ detectors
+
+    static void detectors(Path timeseries, Path work, PrintStream out) throws Exception {
+        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        Timed probe = Timed.run(List.of(python, "-c", "import statsmodels, sklearn, numpy"), work);
+        boolean peers = probe.exit == 0;
+        List<Path> files = new ArrayList<>();
+        for (String s : SERIES) {
+            if (Files.exists(timeseries.resolve(s))) {
+                files.add(timeseries.resolve(s));
+            }
+        }
+        Map<String, JsonNode> theirs = new HashMap<>();
+        if (!peers) {
+            out.println("\ndetectors: python3-statsmodels / python3-sklearn not installed, peers skipped"
+                    + " (apt-get install python3-statsmodels python3-sklearn)");
+        } else {
+            Path script = work.resolve("peer_detectors.py");
+            try (InputStream in = PeerComparison.class.getResourceAsStream("/bench/peer_detectors.py")) {
+                Files.copy(in, script);
+            }
+            List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
+            files.forEach(f -> cmd.add(f.toString()));
+            Timed t = Timed.run(cmd, work);
+            if (t.exit != 0) {
+                out.println("\ndetectors: the statsmodels/scikit-learn script failed: " + t.stderrTail());
+            }
+            ObjectMapper json = new ObjectMapper();
+            for (String line : t.stdout.split("\n")) {
+                if (line.startsWith("{")) {
+                    JsonNode n = json.readTree(line);
+                    theirs.put(Path.of(n.path("file").asText()).getFileName().toString(), n);
+                }
+            }
+        }
+        out.printf("%ndetectors, fit time per series (ms, best of 3 unless a run takes over 1 s; ratio = ours / theirs):%n");
+        out.printf("  %-16s %7s %6s %12s %14s %9s %14s %18s %9s%n", "series", "points", "period", "STL ours", "statsmodels",
+                "ratio", "RCF ours", "IsolationForest", "ratio");
+        double stlSum = 0;
+        double stlTheirs = 0;
+        double rcfSum = 0;
+        double ifSum = 0;
+        for (Path f : files) {
+            LabeledSeries s = LabeledSeries.read(f, null);
+            int period = (int) (86_400_000L / s.medianStepMillis());
+            double[] v = s.values();
+            if (v.length < StlResidualDetector.MIN_CYCLES * period) {
+                continue;
+            }
+            double stl = bestOfMillis(() -> StlResidualDetector.fit(v, v.length - 1, period));
+            double rcf = bestOfMillis(() -> {
+                RandomCutForestDetector d = RandomCutForestDetector.defaults();
+                for (int i = 0; i < v.length; i++) {
+                    d.update(s.times()[i], v[i]);
+                }
+            });
+            JsonNode t = theirs.get(f.getFileName().toString());
+            double tStl = t == null ? Double.NaN : t.path("stl_ms").asDouble(Double.NaN);
+            double tIf = t == null ? Double.NaN : t.path("iforest_ms").asDouble(Double.NaN);
+            out.printf("  %-16s %,7d %6d %12.1f %14.1f %9.2f %14.1f %18.1f %9.2f%n", f.getFileName(), v.length, period, stl, tStl,
+                    stl / tStl, rcf, tIf, rcf / tIf);
+            stlSum += stl;
+            stlTheirs += tStl;
+            rcfSum += rcf;
+            ifSum += tIf;
+        }
+        out.printf("  %-16s %7s %6s %12.1f %14.1f %9.2f %14.1f %18.1f %9.2f%n", "total", "", "", stlSum, stlTheirs,
+                stlSum / stlTheirs, rcfSum, ifSum, rcfSum / ifSum);
+        out.println("  STL: stl-decomp-4j vs statsmodels, seasonal 7, 1 inner + 3 robustness iterations, LOESS jumps 10 % of the"
+                + " widths (our refit also takes per-slot medians). RCF: 30 trees x 256 samples, shingle 8, online"
+                + " (learn + forecast band per point) vs IsolationForest(30 trees, 256 samples) fit + score_samples on the shingles.");
+    }
+
+    private static double bestOfMillis(Runnable r) {
+        long t0 = System.nanoTime();
+        r.run();
+        double best = (System.nanoTime() - t0) / 1e6;
+        for (int i = 0; i < (best < 1000 ? 2 : 0); i++) {
+            t0 = System.nanoTime();
+            r.run();
+            best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+        }
+        return best;
+    }
+
+    // ------------------------------------------------------------------ processes
+
+    /** This JVM's java binary, options (--add-opens, -Xmx) and classpath, to start the CLI in a child JVM. */
+    static List<String> javaCommand() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-opens") || a.startsWith("-Xmx") || a.startsWith("-Dlog4j")) {
+                cmd.add(a);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        return cmd;
+    }
+
+    static boolean installed(String tool) {
+        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/bin").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A command run to completion under bash's {@code time}: wall, user and system seconds, output. */
+    static final class Timed {
+        int exit;
+        double wallSeconds;
+        double userSeconds;
+        double systemSeconds;
+        String stdout;
+        String stderr;
+
+        double cpuSeconds() {
+            return userSeconds + systemSeconds;
+        }
+
+        String stderrTail() {
+            return stderr.length() > 2000 ? stderr.substring(stderr.length() - 2000) : stderr;
+        }
+
+        static Timed run(List<String> command, Path dir) throws Exception {
+            StringBuilder quoted = new StringBuilder();
+            for (String c : command) {
+                quoted.append('\'').append(c.replace("'", "'\\''")).append("' ");
+            }
+            Path outFile = Files.createTempFile(dir, "out", ".txt");
+            Path errFile = Files.createTempFile(dir, "err", ".txt");
+            Process p = new ProcessBuilder("bash", "-c", "TIMEFORMAT='@@time %R %U %S'; time " + quoted)
+                    .directory(dir.toFile()).redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+            Timed t = new Timed();
+            t.exit = p.waitFor();
+            t.stdout = Files.readString(outFile);
+            t.stderr = Files.readString(errFile);
+            for (String line : t.stderr.split("\n")) {
+                if (line.startsWith("@@time ")) {
+                    String[] f = line.substring(7).trim().split("\\s+");
+                    t.wallSeconds = Double.parseDouble(f[0].replace(',', '.'));
+                    t.userSeconds = Double.parseDouble(f[1].replace(',', '.'));
+                    t.systemSeconds = Double.parseDouble(f[2].replace(',', '.'));
+                }
+            }
+            return t;
+        }
+    }
+}

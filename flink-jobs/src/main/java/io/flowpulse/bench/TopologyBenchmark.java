@@ -1,0 +1,519 @@
+package io.flowpulse.bench;
+
+import io.flowpulse.config.JobOptions;
+import io.flowpulse.jobs.FlowpulseJob;
+import io.flowpulse.jobs.FlowpulseSinks;
+import io.flowpulse.jobs.FlowpulseSources;
+import io.flowpulse.jobs.FlowpulseTopology;
+import io.flowpulse.local.EmbeddedKafkaCluster;
+import io.flowpulse.local.LocalFlinkCluster;
+import io.flowpulse.records.RawRecord;
+import io.flowpulse.records.codec.AvroCodec;
+import io.flowpulse.records.codec.Codecs;
+import io.flowpulse.sources.RawRecordDeserializer;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The topology benchmark behind {@code ./flowpulse bench}: runs {@link FlowpulseTopology#defineWorkflow}
+ * (the real job, only the scenario's input connected) on a local cluster with a bounded input, in
+ * two modes:
+ *
+ * <ul>
+ *   <li>{@code kafka}: the embedded broker in and out. The job is started first and waits on its
+ *       input topic; the input is then produced (record i to partition i mod p); the job's Kafka
+ *       sources stop at the produced end offsets. Latency = the output's broker append time
+ *       (LogAppendTime topics) minus the producer timestamp of the input that made it due.
+ *   <li>{@code chain}: the same operators between a bounded in-memory source of the same encoded
+ *       records and counting sinks; latency on System.nanoTime from the source's emission to the sink.
+ * </ul>
+ *
+ * Per run it reports records/s in and out (over the span from the first input record to the last
+ * output), latency p50/p99, peak heap and RSS, checkpoint count, duration and largest size from the
+ * REST API, that size per distinct key, wall and process CPU time, and the load average.
+ */
+public final class TopologyBenchmark {
+    /** Every figure of a result, in print order. */
+    public static final List<String> FIGURES = List.of("records_in", "records_out", "records_out_all", "in_per_s",
+            "out_per_s", "in_per_cpu_s", "latency_p50_ms", "latency_p99_ms", "peak_heap_mb", "peak_rss_mb",
+            "state_bytes_per_key", "checkpoints", "checkpoint_p50_ms", "checkpoint_max_ms", "checkpoint_max_bytes",
+            "wall_s", "cpu_s", "load");
+
+    public static final List<String> MODES = List.of("kafka", "chain");
+
+    private static final Map<String, AvroCodec<?>> OUTPUT_CODECS = Map.of("flows", Codecs.FLOW_FEATURES,
+            "classifications", Codecs.CLASSIFICATION, "anomalies", Codecs.ANOMALY_SCORE, "port-points", Codecs.PORT_POINT);
+
+    /** What to run. */
+    public record Settings(List<BenchScenario> scenarios, List<String> modes, int events, String state, int parallelism,
+            Duration checkpointInterval, double ratePerSecond, Path sharedData) {}
+
+    /** The figures of one scenario in one mode, and the count of every output. */
+    public record Result(BenchScenario scenario, String mode, String state, int parallelism,
+            Map<String, Double> figures, Map<String, Long> outputs) {}
+
+    private TopologyBenchmark() {}
+
+    public static List<Result> run(Settings s, PrintStream out) throws Exception {
+        Path work = Files.createTempDirectory("flowpulse-bench-");
+        Path keyFile = work.resolve("model.key");
+        Files.write(keyFile, BenchInput.MODEL_KEY);
+        Configuration cluster = clusterConf(s, work);
+        List<Result> results = new ArrayList<>();
+        EmbeddedKafkaCluster kafka = s.modes().contains("kafka") ? EmbeddedKafkaCluster.start() : null;
+        try (LocalFlinkCluster flink = LocalFlinkCluster.start(cluster, Math.max(2, s.parallelism()))) {
+            out.printf("machine: %d cores, load %.2f; state %s, parallelism %d, checkpoint every %d ms%s%n",
+                    Runtime.getRuntime().availableProcessors(), ProcessMemory.loadAverage(), s.state(), s.parallelism(),
+                    s.checkpointInterval().toMillis(), s.ratePerSecond() > 0 ? String.format(", input rate %,.0f/s", s.ratePerSecond()) : "");
+            int seq = 0;
+            for (BenchScenario scenario : s.scenarios()) {
+                BenchInput in = BenchInput.of(scenario, s.events(), s.parallelism(), s.sharedData());
+                out.printf("%n== %s: %s; %,d distinct keys%n", scenario.label(), in.description, in.distinctKeys);
+                printHeader(out);
+                for (String mode : s.modes()) {
+                    Configuration conf = jobConf(cluster, keyFile);
+                    Result r = mode.equals("kafka")
+                            ? runKafka(in, s, flink, kafka, conf, "bench-" + scenario.label() + "-" + (seq++) + "-")
+                            : runChain(in, s, flink, conf);
+                    print(out, r);
+                    results.add(r);
+                }
+            }
+        } finally {
+            if (kafka != null) {
+                kafka.close();
+            }
+            deleteTree(work);
+        }
+        return results;
+    }
+
+    static Configuration clusterConf(Settings s, Path work) {
+        Configuration c = new Configuration();
+        c.set(StateBackendOptions.STATE_BACKEND, s.state().equals("rocksdb") ? "rocksdb" : "hashmap");
+        c.setString("state.backend.rocksdb.localdir", work.resolve("rocksdb").toString());
+        c.setString("taskmanager.memory.managed.size", "512m");
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
+        c.setString("execution.checkpointing.interval", s.checkpointInterval().toMillis() + " ms");
+        c.set(RestOptions.BIND_PORT, "0"); // a free port: other local clusters may run beside
+        return c;
+    }
+
+    static Configuration jobConf(Configuration cluster, Path keyFile) {
+        Configuration c = new Configuration(cluster);
+        c.set(JobOptions.MODELS_SIGNING_KEY_FILE, keyFile.toString());
+        return c;
+    }
+
+    // ---------------------------------------------------------------- operator chain only
+
+    static Result runChain(BenchInput in, Settings s, LocalFlinkCluster flink, Configuration conf) throws Exception {
+        String runId = UUID.randomUUID().toString();
+        ReplayedInput.Run run = new ReplayedInput.Run(in.values, in.scenario.inputTopic);
+        ReplayedInput.RUNS.put(runId, run);
+        try {
+            DueTime due = new DueTime(conf);
+            DataGeneratorSource<RawRecord> input = new DataGeneratorSource<>(new ReplayedInput(runId, s.parallelism()), in.size(),
+                    s.ratePerSecond() > 0 ? RateLimiterStrategy.perSecond(s.ratePerSecond()) : RateLimiterStrategy.noOp(),
+                    TypeInformation.of(RawRecord.class));
+            Source<RawRecord, ?, ?> models = null;
+            if (in.model != null) {
+                byte[] model = Codecs.MODEL_UPDATE.encode(in.model);
+                models = new DataGeneratorSource<>(i -> new RawRecord("models", 0, 0, 0, model), 1,
+                        TypeInformation.of(RawRecord.class));
+            }
+            List<String> outputs = List.of("flows", "port-points", "anomalies", "alerts", "dead-letters", "classifications",
+                    "model-events", "unscored-flows", "annotation-requests");
+            FlowpulseSinks sinks = new FlowpulseSinks(new RecordingSink<>(runId, "flows", due),
+                    new RecordingSink<>(runId, "port-points", due), new RecordingSink<>(runId, "anomalies", due),
+                    new RecordingSink<>(runId, "alerts", due), new RecordingSink<>(runId, "dead-letters", due),
+                    new RecordingSink<>(runId, "classifications", due), new RecordingSink<>(runId, "model-events", due),
+                    new RecordingSink<>(runId, "unscored-flows", due), new RecordingSink<>(runId, "annotation-requests", due));
+            if (in.model != null) {
+                run.modelEvents = RecordingSink.times(runId, "model-events");
+            }
+            StreamExecutionEnvironment env = flink.env(conf);
+            env.setParallelism(s.parallelism());
+            FlowpulseTopology.defineWorkflow(env, sources(in.scenario, input, models), sinks, conf);
+
+            Measure m = Measure.start();
+            JobClient job = env.executeAsync("bench " + in.scenario.label() + " chain");
+            CheckpointStats cps = new CheckpointStats(flink.webUrl(), job.getJobID().toHexString());
+            awaitFinished(job, cps);
+            m.stop();
+
+            Map<String, Long> counts = new LinkedHashMap<>();
+            long lastArrival = Long.MIN_VALUE;
+            for (String o : outputs) {
+                OutputTimes t = RecordingSink.times(runId, o);
+                counts.put(o, (long) t.size());
+                lastArrival = Math.max(lastArrival, t.lastArrivalMicros());
+            }
+            return result(in, s, "chain", run.sentMicros, RecordingSink.times(runId, in.scenario.primaryOutput),
+                    lastArrival, counts, cps, m);
+        } finally {
+            ReplayedInput.RUNS.remove(runId);
+            RecordingSink.forget(runId);
+        }
+    }
+
+    // ---------------------------------------------------------------- Kafka in and out
+
+    static Result runKafka(BenchInput in, Settings s, LocalFlinkCluster flink, EmbeddedKafkaCluster kafka,
+            Configuration conf, String prefix) throws Exception {
+        int p = s.parallelism();
+        Map<String, String> topicNames = new LinkedHashMap<>(); // default name -> this run's name
+        for (var o : JobOptions.all()) {
+            if (o.key().startsWith("topics.")) {
+                topicNames.put(String.valueOf(o.defaultValue()), prefix + o.defaultValue());
+                conf.setString(o.key(), prefix + o.defaultValue());
+            }
+        }
+        conf.set(JobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(JobOptions.GROUP_ID, prefix + "job");
+        String inputTopic = topicNames.get(in.scenario.inputTopic);
+        String modelsTopic = topicNames.get("models");
+        EmbeddedKafkaCluster.createTopics(kafka.bootstrapServers(), p, topicNames.values(), Set.of(modelsTopic), new Properties());
+        List<String> outputTopics = new ArrayList<>();
+        for (var e : topicNames.entrySet()) {
+            if (!Set.of("packets", "flow-records", "port-samples", "models", "labels").contains(e.getKey())) {
+                outputTopics.add(e.getValue());
+            }
+        }
+        logAppendTime(kafka, outputTopics);
+
+        long[] perPartition = new long[p];
+        for (int i = 0; i < in.size(); i++) {
+            perPartition[i % p]++;
+        }
+        long[] sentMicros = new long[in.size()];
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        pp.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        pp.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        pp.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        pp.put(ProducerConfig.ACKS_CONFIG, "1");
+        pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+            Source<RawRecord, ?, ?> models = null;
+            if (in.model != null) {
+                producer.send(new ProducerRecord<>(modelsTopic, 0, null, in.model.getModelId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        Codecs.MODEL_UPDATE.encode(in.model))).get();
+                models = boundedSource(conf, modelsTopic, endOffsets(p, 0, 1));
+            }
+            Source<RawRecord, ?, ?> input = boundedSource(conf, inputTopic, perPartition);
+            StreamExecutionEnvironment env = flink.env(conf);
+            env.setParallelism(p);
+            FlowpulseTopology.defineWorkflow(env, sources(in.scenario, input, models), FlowpulseJob.kafkaSinks(conf), conf);
+
+            Measure m = Measure.start();
+            JobClient job = env.executeAsync("bench " + in.scenario.label() + " kafka");
+            CheckpointStats cps = new CheckpointStats(flink.webUrl(), job.getJobID().toHexString());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!cps.allRunning()) { // produce only once the sources read: latency, not start-up
+                if (System.nanoTime() > deadline || job.getJobExecutionResult().isDone()) {
+                    throw new IllegalStateException("the bench job did not start: " + job.getJobStatus().get());
+                }
+                TimeUnit.MILLISECONDS.sleep(50); // poll interval of a deadline-bounded wait
+            }
+            AtomicReference<Exception> failed = new AtomicReference<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < in.size(); i++) {
+                if (s.ratePerSecond() > 0) {
+                    long due = t0 + (long) (i * 1e9 / s.ratePerSecond());
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait); // the input rate asked for
+                    }
+                }
+                final int idx = i;
+                producer.send(new ProducerRecord<>(inputTopic, i % p, null, null, in.values[i]), (md, e) -> {
+                    if (e != null) {
+                        failed.compareAndSet(null, e);
+                    } else {
+                        sentMicros[idx] = md.timestamp() * 1000; // CreateTime: set at send()
+                    }
+                });
+            }
+            producer.flush();
+            if (failed.get() != null) {
+                throw new IllegalStateException("input could not be produced", failed.get());
+            }
+            awaitFinished(job, cps);
+            m.stop();
+
+            Map<String, Long> counts = new LinkedHashMap<>();
+            OutputTimes primary = new OutputTimes();
+            long lastArrival = Long.MIN_VALUE;
+            DueTime due = new DueTime(conf);
+            for (var e : topicNames.entrySet()) {
+                if (!outputTopics.contains(e.getValue())) {
+                    continue;
+                }
+                boolean isPrimary = e.getKey().equals(in.scenario.primaryOutput);
+                OutputTimes t = readOutput(kafka, e.getValue(), isPrimary ? OUTPUT_CODECS.get(e.getKey()) : null, due);
+                counts.put(e.getKey(), (long) t.size());
+                lastArrival = Math.max(lastArrival, t.lastArrivalMicros());
+                if (isPrimary) {
+                    primary = t;
+                }
+            }
+            return result(in, s, "kafka", sentMicros, primary, lastArrival, counts, cps, m);
+        }
+    }
+
+    static KafkaSource<RawRecord> boundedSource(Configuration conf, String topic, long[] endOffsets) {
+        Map<TopicPartition, Long> stop = new HashMap<>();
+        for (int i = 0; i < endOffsets.length; i++) {
+            stop.put(new TopicPartition(topic, i), endOffsets[i]);
+        }
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
+                .setTopics(topic)
+                .setGroupId(conf.get(JobOptions.GROUP_ID))
+                .setDeserializer(new RawRecordDeserializer())
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setBounded(OffsetsInitializer.offsets(stop)) // exactly the produced records
+                .build();
+    }
+
+    private static long[] endOffsets(int partitions, int partition, long count) {
+        long[] o = new long[partitions];
+        o[partition] = count;
+        return o;
+    }
+
+    private static void logAppendTime(EmbeddedKafkaCluster kafka, Collection<String> topics) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
+            for (String t : topics) {
+                ops.put(new ConfigResource(ConfigResource.Type.TOPIC, t), List.of(new AlterConfigOp(
+                        new ConfigEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"), AlterConfigOp.OpType.SET)));
+            }
+            admin.incrementalAlterConfigs(ops).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Reads a topic to its end: arrival (broker append time) of every record, and due times when decoded. */
+    static OutputTimes readOutput(EmbeddedKafkaCluster kafka, String topic, AvroCodec<?> codec, DueTime due) throws Exception {
+        Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        OutputTimes t = new OutputTimes();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (var info : c.partitionsFor(topic, Duration.ofSeconds(30))) {
+                parts.add(new TopicPartition(topic, info.partition()));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("could not read " + topic + " to its end");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    long dueMillis = DueTime.NOT_MEASURED;
+                    if (codec != null) {
+                        dueMillis = due.of(codec.decode(r.value()));
+                    }
+                    t.add(dueMillis, r.timestamp() * 1000);
+                }
+            }
+        }
+        return t;
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    private static FlowpulseSources sources(BenchScenario s, Source<RawRecord, ?, ?> input, Source<RawRecord, ?, ?> models) {
+        return switch (s) {
+            case PACKETS -> new FlowpulseSources(input, null, null, null);
+            case FLOWS -> new FlowpulseSources(null, input, null, models);
+            case PORTS -> new FlowpulseSources(null, null, input, null);
+        };
+    }
+
+    private static void awaitFinished(JobClient job, CheckpointStats cps) throws Exception {
+        CompletableFuture<?> done = job.getJobExecutionResult();
+        while (true) {
+            cps.refresh();
+            try {
+                done.get(200, TimeUnit.MILLISECONDS);
+                break;
+            } catch (TimeoutException stillRunning) {
+                // poll the checkpoint statistics again
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!cps.refresh() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100); // poll interval of a deadline-bounded wait
+        }
+    }
+
+    /** Wall clock, process CPU and memory peaks around one job. */
+    static final class Measure {
+        long wall0;
+        double cpu0;
+        double wallSeconds;
+        double cpuSeconds;
+        double peakHeapMb;
+        double peakRssMb;
+
+        static Measure start() {
+            ProcessMemory.resetPeaks();
+            Measure m = new Measure();
+            m.cpu0 = ProcessMemory.processCpuSeconds();
+            m.wall0 = System.nanoTime();
+            return m;
+        }
+
+        void stop() {
+            wallSeconds = (System.nanoTime() - wall0) / 1e9;
+            cpuSeconds = ProcessMemory.processCpuSeconds() - cpu0;
+            peakHeapMb = ProcessMemory.peakHeapMb();
+            peakRssMb = ProcessMemory.peakRssMb();
+        }
+    }
+
+    static Result result(BenchInput in, Settings s, String mode, long[] sentMicros, OutputTimes primary, long lastArrival,
+            Map<String, Long> counts, CheckpointStats cps, Measure m) {
+        int n = in.size();
+        long first = Arrays.stream(sentMicros).min().orElse(0);
+        long lastSent = Arrays.stream(sentMicros).max().orElse(0);
+        double span = Math.max(1, Math.max(lastArrival, lastSent) - first) / 1e6;
+        double[] lat = latenciesMillis(in.eventMillis, sentMicros, primary);
+        long all = counts.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Double> f = new LinkedHashMap<>();
+        f.put("records_in", (double) n);
+        f.put("records_out", (double) primary.size());
+        f.put("records_out_all", (double) all);
+        f.put("in_per_s", n / span);
+        f.put("out_per_s", primary.size() / span);
+        f.put("in_per_cpu_s", n / m.cpuSeconds);
+        f.put("latency_p50_ms", percentile(lat, 0.50));
+        f.put("latency_p99_ms", percentile(lat, 0.99));
+        f.put("peak_heap_mb", m.peakHeapMb);
+        f.put("peak_rss_mb", m.peakRssMb);
+        f.put("state_bytes_per_key", cps.stateMaxBytes / Math.max(1, in.distinctKeys));
+        f.put("checkpoints", (double) cps.completed);
+        f.put("checkpoint_p50_ms", cps.durationP50Millis);
+        f.put("checkpoint_max_ms", cps.durationMaxMillis);
+        f.put("checkpoint_max_bytes", cps.stateMaxBytes);
+        f.put("wall_s", m.wallSeconds);
+        f.put("cpu_s", m.cpuSeconds);
+        f.put("load", ProcessMemory.loadAverage());
+        return new Result(in.scenario, mode, s.state(), s.parallelism(), f, counts);
+    }
+
+    /**
+     * Latency of each measured output: arrival minus the send time of the first input record (in
+     * event-time order) whose event time reaches the output's due time; the last record for
+     * outputs due at end of input.
+     */
+    static double[] latenciesMillis(long[] eventMillis, long[] sentMicros, OutputTimes out) {
+        double[] lat = new double[out.size()];
+        int k = 0;
+        for (int i = 0; i < out.size(); i++) {
+            long due = out.due(i);
+            if (due == DueTime.NOT_MEASURED) {
+                continue;
+            }
+            int idx = Arrays.binarySearch(eventMillis, due);
+            if (idx < 0) {
+                idx = -idx - 1;
+            } else {
+                while (idx > 0 && eventMillis[idx - 1] == due) {
+                    idx--;
+                }
+            }
+            idx = Math.min(idx, eventMillis.length - 1);
+            lat[k++] = (out.arrivedMicros(i) - sentMicros[idx]) / 1000.0;
+        }
+        double[] l = Arrays.copyOf(lat, k);
+        Arrays.sort(l);
+        return l;
+    }
+
+    static double percentile(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(q * sorted.length) - 1; // nearest-rank percentile
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
+    }
+
+    static void printHeader(PrintStream out) {
+        out.printf("%-6s %10s %10s %11s %11s %11s %9s %9s %8s %8s %9s %5s %8s %8s %11s %7s %7s %5s%n", "mode", "in", "out",
+                "in/s", "out/s", "in/cpu-s", "p50 ms", "p99 ms", "heap MB", "RSS MB", "B/key", "ckpts", "ckpt p50",
+                "ckpt max", "ckpt bytes", "wall s", "cpu s", "load");
+    }
+
+    static void print(PrintStream out, Result r) {
+        Map<String, Double> f = r.figures();
+        out.printf("%-6s %,10.0f %,10.0f %,11.0f %,11.0f %,11.0f %9.1f %9.1f %,8.0f %,8.0f %,9.0f %5.0f %8.0f %8.0f %,11.0f %7.1f %7.1f %5.2f%n",
+                r.mode(), f.get("records_in"), f.get("records_out"), f.get("in_per_s"), f.get("out_per_s"),
+                f.get("in_per_cpu_s"), f.get("latency_p50_ms"), f.get("latency_p99_ms"), f.get("peak_heap_mb"),
+                f.get("peak_rss_mb"), f.get("state_bytes_per_key"), f.get("checkpoints"), f.get("checkpoint_p50_ms"),
+                f.get("checkpoint_max_ms"), f.get("checkpoint_max_bytes"), f.get("wall_s"), f.get("cpu_s"), f.get("load"));
+        StringBuilder sb = new StringBuilder("       outputs:");
+        r.outputs().entrySet().stream().filter(e -> e.getValue() > 0).sorted(Map.Entry.comparingByKey(Comparator.naturalOrder()))
+                .forEach(e -> sb.append(String.format(" %s %,d", e.getKey(), e.getValue())));
+        out.println(sb);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // a temp directory: best effort
+        }
+    }
+}
