@@ -41,7 +41,8 @@ public enum Operators {
     PORT_RCF_DETECTOR("port-rcf-detector", "PortRcfDetector"),
     ANNOTATION_DEDUP("annotation-dedup", "Annotation requests: once per flow"),
     ANNOTATION_BUDGET("annotation-budget", "Annotation requests: budget per window"),
-    ANNOTATION_REQUESTS_SINK("annotation-requests-sink", "Kafka sink: annotation-requests");
+    ANNOTATION_REQUESTS_SINK("annotation-requests-sink", "Kafka sink: annotation-requests"),
+    ANNOTATION_EVENT_TIME("annotation-event-time", "Annotation requests: event time of the flow");
 
     private final String uid;
     private final String displayName;
