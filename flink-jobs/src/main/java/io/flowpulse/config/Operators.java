@@ -42,7 +42,8 @@ public enum Operators {
     ANNOTATION_DEDUP("annotation-dedup", "Annotation requests: once per flow"),
     ANNOTATION_BUDGET("annotation-budget", "Annotation requests: budget per window"),
     ANNOTATION_REQUESTS_SINK("annotation-requests-sink", "Kafka sink: annotation-requests"),
-    PACKETS_TO_FLOW_PACKETS("packets-to-flow-packets", "PacketEvent to FlowPacket");
+    PACKETS_TO_FLOW_PACKETS("packets-to-flow-packets", "PacketEvent to FlowPacket"),
+    ANNOTATION_EVENT_TIME("annotation-event-time", "Annotation requests: event time of the flow");
 
     private final String uid;
     private final String displayName;

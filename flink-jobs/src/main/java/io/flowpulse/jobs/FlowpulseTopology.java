@@ -110,7 +110,7 @@ public final class FlowpulseTopology {
 
         // ---- models (broadcast) -> flow classifier ----
         if (!flows.isEmpty() && sources.models() != null) {
-            SingleOutputStreamOperator<ModelUpdate> models = decode(env, sources.models(), modelsNeverHoldEventTime(),
+            SingleOutputStreamOperator<ModelUpdate> models = decode(env, sources.models(), modelsNeverHoldEventTime(idleness),
                     Operators.MODELS_SOURCE, Operators.MODELS_DECODE, Codecs.MODEL_UPDATE, null, maxBytes * 64, deadLetters);
             SingleOutputStreamOperator<Classification> classified = union(flows)
                     .connect(models.broadcast(BroadcastStates.MODELS))
@@ -135,6 +135,13 @@ public final class FlowpulseTopology {
                         .keyBy(r -> r.getRequestId())
                         .process(new io.flowpulse.functions.AnnotationDedupFunction(conf.get(JobOptions.ACTIVE_WINDOW).multipliedBy(12)))
                         .uid(Operators.ANNOTATION_DEDUP.uid()).name(Operators.ANNOTATION_DEDUP.displayName())
+                        // the flow's own event time: flows that waited for the first model leave the classifier
+                        // with the model record's timestamp, and the window would drop them as late
+                        .assignTimestampsAndWatermarks(WatermarkStrategy
+                                .<io.flowpulse.records.AnnotationRequest>forBoundedOutOfOrderness(outOfOrderness)
+                                .withTimestampAssigner((r, previous) -> r.getRequestedMillis())
+                                .withIdleness(idleness))
+                        .uid(Operators.ANNOTATION_EVENT_TIME.uid()).name(Operators.ANNOTATION_EVENT_TIME.displayName())
                         .windowAll(new io.flowpulse.functions.FlowEventTimeWindows(conf.get(JobOptions.ACTIVE_WINDOW)))
                         .process(new io.flowpulse.functions.AnnotationBudgetFunction(
                                 conf.get(JobOptions.ACTIVE_BUDGET), conf.get(JobOptions.ACTIVE_PER_CLASS_CAP)))
@@ -195,19 +202,12 @@ public final class FlowpulseTopology {
      * The models topic has no event time, and an input without watermarks would hold the
      * classifier's output watermark (the minimum of its inputs) at its minimum forever: the
      * labelling budget windows behind it would never fire in an unbounded job. The broadcast side
-     * therefore reports the maximum watermark and leaves event time to the flows.
+     * goes idle when no update arrived for the idleness timeout and leaves event time to the flows.
+     * (Not the maximum watermark: once the flows end, buffered flows released by a late first
+     * model would all be late.)
      */
-    static WatermarkStrategy<RawRecord> modelsNeverHoldEventTime() {
-        return WatermarkStrategy.forGenerator(ctx -> new org.apache.flink.api.common.eventtime.WatermarkGenerator<RawRecord>() {
-            @Override
-            public void onEvent(RawRecord event, long eventTimestamp, org.apache.flink.api.common.eventtime.WatermarkOutput output) {
-            }
-
-            @Override
-            public void onPeriodicEmit(org.apache.flink.api.common.eventtime.WatermarkOutput output) {
-                output.emitWatermark(new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE));
-            }
-        });
+    static WatermarkStrategy<RawRecord> modelsNeverHoldEventTime(Duration idleness) {
+        return WatermarkStrategy.<RawRecord>noWatermarks().withIdleness(idleness);
     }
 
     /** What the flows carry: the computed features plus those the exporters supply themselves. */

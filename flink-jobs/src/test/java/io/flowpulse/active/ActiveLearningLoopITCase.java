@@ -159,7 +159,6 @@ class ActiveLearningLoopITCase {
         try (io.flowpulse.local.TopicWriter w = new io.flowpulse.local.TopicWriter(kafka.bootstrapServers());
                 TopicReader<io.flowpulse.records.AnnotationRequest> requests = new TopicReader<>(kafka.bootstrapServers(),
                         conf.get(JobOptions.TOPIC_ANNOTATION_REQUESTS), Codecs.ANNOTATION_REQUEST)) {
-            w.send(conf.get(JobOptions.TOPIC_MODELS), "size", 1, Codecs.MODEL_UPDATE, update);
             long t0 = 1_763_856_000_000_000L; // a minute boundary, in µs
             for (int i = 0; i < 20; i++) {
                 // ten flows in the first minute, then ten two minutes later: they move the watermark past the first window
@@ -171,11 +170,16 @@ class ActiveLearningLoopITCase {
                                 .setProtocol(17).build())
                         .setStartMicros(start).setEndMicros(start + 100).setFwdPackets(i % 20).setFwdBytes(100L * i)
                         .setBwdPackets(1).setBwdBytes(60).build();
-                w.send(conf.get(JobOptions.TOPIC_FLOW_RECORDS), io.flowpulse.functions.FlowKeySelector.canonicalKey(r.getKey()), 1,
+                w.send(conf.get(JobOptions.TOPIC_FLOW_RECORDS), io.flowpulse.functions.FlowKeySelector.canonicalKey(r.getKey()),
+                        System.currentTimeMillis(),
                         Codecs.FLOW_RECORD, r);
             }
             w.flush();
-            List<io.flowpulse.records.AnnotationRequest> got = requests.pollUntil(l -> l.size() >= 3, Duration.ofSeconds(60));
+            // the model after the flows: they wait in the classifier's buffer and leave it with the model record's
+            // timestamp; their requests still count in their own flow's window, not as late
+            w.send(conf.get(JobOptions.TOPIC_MODELS), "size", System.currentTimeMillis(), Codecs.MODEL_UPDATE, update);
+            w.flush();
+            List<io.flowpulse.records.AnnotationRequest> got = requests.pollUntil(l -> l.size() >= 3, Duration.ofSeconds(120));
             assertEquals(3, got.size(), "the first minute's budget, while the job runs");
             assertTrue(got.stream().allMatch(r -> r.getRequestedMillis() < t0 / 1000 + 60_000), "all from the first window");
             assertEquals(org.apache.flink.api.common.JobStatus.RUNNING, job.getJobStatus().get());
