@@ -32,7 +32,7 @@ public final class SavepointCommand implements Command {
             "              its first record. The model is verified with the job's validator (signature with",
             "              --signing-key-file or FLOWPULSE_MODEL_KEY, payload, feature schema) and must be newer",
             "              than the savepoint's version of the same model id unless --allow-older.",
-            "              NEWPATH references PATH's state files: keep PATH (it is also the rollback).");
+            "              NEWPATH is self-contained; keep PATH: it is the rollback.");
 
     @Override
     public String name() {

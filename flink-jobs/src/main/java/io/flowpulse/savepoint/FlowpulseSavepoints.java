@@ -189,7 +189,8 @@ public final class FlowpulseSavepoints {
      * Writes {@code out}: a copy of the savepoint at {@code path} in which the classifier's broadcast
      * model state holds {@code models} (the caller verified them); the classifier's buffered flows
      * are carried over and every other operator's state is the old savepoint's, untouched. The new
-     * savepoint references the old one's state files: keep the old savepoint (it is also the rollback).
+     * savepoint is self-contained: the State Processor API copies the untouched operators' state files
+     * into it (FLINK-14942). Keep the old savepoint anyway: it is the rollback.
      */
     public static void writeWithModels(String path, List<ModelUpdate> models, String out) throws Exception {
         OperatorState op = operatorState(path, Operators.FLOW_CLASSIFIER);

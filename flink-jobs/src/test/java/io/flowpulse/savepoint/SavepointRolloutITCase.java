@@ -57,7 +57,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Savepoint-based rollouts end to end, on a MiniCluster (parallelism 2) with the real broker:
+ * Savepoint-based rollouts end to end, on a MiniCluster (parallelism 2, RocksDB state) with the real broker:
  * run A learns the per-port detectors and serves model v1 (from the models topic), stops with a
  * savepoint; run B starts from it and serves v1 with warm detectors (its bands equal those of an
  * uninterrupted run over the same input, with no re-learning); {@code savepoint set-model} writes
@@ -174,15 +174,38 @@ class SavepointRolloutITCase {
         return Configuration.fromMap(m);
     }
 
-    static StreamExecutionEnvironment env(String restoreFrom) {
+    /** The interrupted runs keep their state in RocksDB, as in production; the reference run on the heap. */
+    static StreamExecutionEnvironment env(String restoreFrom, boolean rocksdb) {
         Configuration c = new Configuration();
         c.set(PipelineOptions.GENERIC_TYPES, false);
+        if (rocksdb) {
+            c.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, "rocksdb");
+        }
         if (restoreFrom != null) {
             c.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
         env.setParallelism(2);
         return env;
+    }
+
+    /**
+     * A savepoint needs every task running; restoring RocksDB state on a loaded machine can leave a
+     * task initializing after the first outputs already arrived.
+     */
+    static void allTasksRunning(org.apache.flink.runtime.minicluster.MiniCluster cluster, JobClient job) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            boolean running = true;
+            for (var v : cluster.getExecutionGraph(job.getJobID()).get().getAllExecutionVertices()) {
+                running &= v.getExecutionState() == org.apache.flink.runtime.execution.ExecutionState.RUNNING;
+            }
+            if (running) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "tasks of " + job.getJobID() + " not all running after 60 s");
+            Thread.sleep(50);
+        }
     }
 
     static String key(AnomalyScore a) {
@@ -206,7 +229,8 @@ class SavepointRolloutITCase {
     }
 
     @Test
-    void modelsAndDetectorStateSurviveASavepointAndSetModelRollsOutANewModel(@TempDir Path dir) throws Exception {
+    void modelsAndDetectorStateSurviveASavepointAndSetModelRollsOutANewModel(@TempDir Path dir,
+            @org.apache.flink.test.junit5.InjectMiniCluster org.apache.flink.runtime.minicluster.MiniCluster cluster) throws Exception {
         Path keyFile = dir.resolve("model.key");
         Files.write(keyFile, KEY);
         Configuration conf = conf(keyFile, "sp-job", "sp", false);
@@ -232,12 +256,13 @@ class SavepointRolloutITCase {
             writer.flush();
             sendSamples(writer, samplesTopic, 0, 3);
             phase("run A");
-            JobClient a = FlowpulseJob.start(env(null), conf);
+            JobClient a = FlowpulseJob.start(env(null, true), conf);
             sendFlows(writer, flowsTopic, flows(1, 20));
             classified.pollUntil(l -> l.size() >= 20, Duration.ofSeconds(60));
             // the detectors have scored (nearly) all three days for both ports
             scores.pollUntil(l -> l.size() >= 2 * (3 * 48 - 2), Duration.ofSeconds(60));
             phase("A scored");
+            allTasksRunning(cluster, a);
             String savepointA = a.stopWithSavepoint(false, savepoints, SavepointFormatType.CANONICAL).get();
             assertTrue(scores.drainToEnd(Duration.ofSeconds(30)));
             int scoredInA = scores.records().size();
@@ -259,11 +284,12 @@ class SavepointRolloutITCase {
             // ---- run B from A's savepoint: a fourth day, more flows; v1 serves, detectors warm
             sendSamples(writer, samplesTopic, 3, 4);
             phase("run B");
-            JobClient b = FlowpulseJob.start(env(savepointA), conf);
+            JobClient b = FlowpulseJob.start(env(savepointA, true), conf);
             sendFlows(writer, flowsTopic, flows(2, 20));
             classified.pollUntil(l -> l.size() >= 40, Duration.ofSeconds(60));
             scores.pollUntil(l -> l.size() >= scoredInA + 2 * 44, Duration.ofSeconds(60));
             phase("B scored");
+            allTasksRunning(cluster, b);
             String savepointB = b.stopWithSavepoint(false, savepoints, SavepointFormatType.CANONICAL).get();
             assertTrue(scores.drainToEnd(Duration.ofSeconds(30)));
             assertTrue(events.drainToEnd(Duration.ofSeconds(30)));
@@ -291,7 +317,7 @@ class SavepointRolloutITCase {
             phase("set-model + inspect done");
             // ---- run C from the new savepoint: v2 from the first record, nothing on the models topic
             int before = classified.records().size();
-            JobClient c = FlowpulseJob.start(env(savepointC), conf);
+            JobClient c = FlowpulseJob.start(env(savepointC, true), conf);
             sendFlows(writer, flowsTopic, flows(3, 20));
             classified.pollUntil(l -> l.size() >= before + 20, Duration.ofSeconds(60));
             assertEquals(JobStatus.RUNNING, c.getJobStatus().get());
@@ -305,7 +331,7 @@ class SavepointRolloutITCase {
             phase("C done");
             // ---- rollback: run D from B's savepoint serves v1 again (it re-reads batch 3 after B's offsets)
             int beforeD = classified.records().size();
-            JobClient d = FlowpulseJob.start(env(savepointB), conf);
+            JobClient d = FlowpulseJob.start(env(savepointB, true), conf);
             classified.pollUntil(l -> l.size() >= beforeD + 20, Duration.ofSeconds(60));
             d.cancel().get();
             List<Classification> rolledBack = classified.records().subList(beforeD, classified.records().size());
@@ -313,7 +339,7 @@ class SavepointRolloutITCase {
 
             phase("D done");
             // ---- reference: one uninterrupted (bounded) run over the same input
-            JobClient r = FlowpulseJob.start(env(null), ref);
+            JobClient r = FlowpulseJob.start(env(null, false), ref);
             r.getJobExecutionResult().get();
             phase("reference done");
             try (TopicReader<AnomalyScore> refScores = new TopicReader<>(kafka.bootstrapServers(),

@@ -270,7 +270,7 @@ class ManifestsTest {
         String deployment = ofKind("FlinkDeployment").get(0).node.path("metadata").path("name").asText();
         assertEquals(deployment, s.getSpec().getJobReference().getName());
         assertTrue(s.getSpec().isSavepoint());
-        assertEquals(Boolean.FALSE, s.getSpec().getSavepoint().getDisposeOnDelete(), "set-model savepoints reference its files");
+        assertEquals(Boolean.FALSE, s.getSpec().getSavepoint().getDisposeOnDelete(), "the savepoint before a rollout is its rollback");
     }
 
     @Test
