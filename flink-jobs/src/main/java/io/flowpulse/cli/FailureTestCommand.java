@@ -111,7 +111,8 @@ public final class FailureTestCommand implements Command {
                 return 1;
             }
             System.out.printf("failure-test: PASSED: exactly once after kill -9 of a TaskManager: every record of the "
-                    + "reference run, each once (%d restart(s), %.1f s in total)%n", restarts, seconds(t0));
+                    + "reference run, each once (%d restart(s), %.1f s in total; CPU: this JVM %.1f s, cluster processes "
+                    + "still running %.1f s)%n", restarts, seconds(t0), ownCpuSeconds(), cluster.cpuSeconds());
             return 0;
         } finally {
             if (!a.has("keep") && !a.has("dir")) {
@@ -145,6 +146,11 @@ public final class FailureTestCommand implements Command {
             }
         });
         return id[0];
+    }
+
+    static double ownCpuSeconds() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : -1;
     }
 
     static double seconds(long t0) {

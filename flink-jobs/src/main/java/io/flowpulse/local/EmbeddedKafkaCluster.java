@@ -62,22 +62,17 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         if (tls) {
             Path dir = Files.createTempDirectory("flowpulse-kafka-tls-");
             tlsClient.putAll(selfSignedTls(dir, conf));
-            // the test kit sets up SASL (JAAS, PLAIN super user, authorizer) only for SASL_PLAINTEXT
-            String listener = "listener.name." + org.apache.kafka.common.test.api.TestKitDefaults.DEFAULT_BROKER_LISTENER_NAME
-                    .toLowerCase(java.util.Locale.ROOT) + ".";
-            conf.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-            conf.put(listener + "plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                    + SASL_ADMIN + "\" password=\"" + SASL_ADMIN_PASSWORD + "\" user_" + SASL_ADMIN + "=\"" + SASL_ADMIN_PASSWORD + "\";");
-            conf.put(listener + "scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
-            conf.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-            conf.put("allow.everyone.if.no.acl.found", "false");
+            // the 4.2 test kit accepts only PLAINTEXT / SASL_PLAINTEXT listeners: it sets up SASL
+            // (JAAS, PLAIN super user, authorizer) for SASL_PLAINTEXT, and the listener is switched
+            // to SASL_SSL here (the kit keeps a protocol map that is given)
+            conf.put("listener.security.protocol.map", org.apache.kafka.common.test.api.TestKitDefaults.DEFAULT_BROKER_LISTENER_NAME
+                    + ":SASL_SSL," + org.apache.kafka.common.test.api.TestKitDefaults.DEFAULT_CONTROLLER_LISTENER_NAME + ":PLAINTEXT");
         }
         conf.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512");
         // ANONYMOUS: the broker reaching its own controller over the PLAINTEXT controller listener
         // (loopback, not advertised to clients); every client listener connection is authenticated
         conf.put("super.users", "User:" + SASL_ADMIN + ";User:" + user + ";User:ANONYMOUS");
-        EmbeddedKafkaCluster k = start(conf, tls ? org.apache.kafka.common.security.auth.SecurityProtocol.SASL_SSL
-                : org.apache.kafka.common.security.auth.SecurityProtocol.SASL_PLAINTEXT);
+        EmbeddedKafkaCluster k = start(conf, org.apache.kafka.common.security.auth.SecurityProtocol.SASL_PLAINTEXT);
         try {
             k.adminSecurity.putAll(tlsClient);
             k.scramSecurity.putAll(tlsClient);

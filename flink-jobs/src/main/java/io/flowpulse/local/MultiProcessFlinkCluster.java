@@ -153,6 +153,17 @@ public final class MultiProcessFlinkCluster implements AutoCloseable {
         return taskManagers;
     }
 
+    /** CPU seconds used so far by the JobManager and the running TaskManagers (killed ones not counted). */
+    public double cpuSeconds() {
+        double sum = 0;
+        List<Process> all = new ArrayList<>(taskManagers.values());
+        all.add(jobManager);
+        for (Process p : all) {
+            sum += p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+        }
+        return sum;
+    }
+
     public String restUrl() {
         return "http://127.0.0.1:" + restPort;
     }

@@ -2,11 +2,14 @@ package io.flowpulse.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowpulse.config.JobOptions;
 import io.flowpulse.local.EmbeddedKafkaCluster;
 import io.flowpulse.local.ExactlyOnceScenario;
 import io.flowpulse.local.FlinkRest;
+import io.flowpulse.sinks.KafkaSinks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -68,6 +71,16 @@ class ExactlyOnceRecoveryITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
         env.setParallelism(2);
         return FlowpulseJob.start(env, Configuration.fromMap(scenario.jobOptions(keyFile)));
+    }
+
+    @Test
+    void theTransactionTimeoutMustFitTheBrokersLimit() {
+        Configuration conf = new Configuration();
+        conf.set(JobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        assertEquals(900_000L, KafkaSinks.checkTransactionTimeout(conf), "10 min fits the broker's default 15 min");
+        conf.set(JobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(20));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KafkaSinks.checkTransactionTimeout(conf));
+        assertTrue(e.getMessage().contains("transaction.max.timeout.ms"), e.getMessage());
     }
 
     @Test

@@ -90,6 +90,9 @@ class FlowpulseJobITCase {
     @Test
     void packetsBecomeFlowsAndMalformedRecordsGoToTheDeadLetterTopicWhileTheJobKeepsRunning() throws Exception {
         Configuration conf = jobConf("dlq");
+        // a clock packet on every partition moves event time; a short idleness could mark a
+        // partition idle between the two halves and make its later packets late (seen under load)
+        conf.set(JobOptions.IDLENESS, Duration.ofMinutes(5));
         kafka.createTopics(2, conf.toMap().entrySet().stream()
                 .filter(e -> e.getKey().startsWith("topics.")).map(Map.Entry::getValue).collect(Collectors.toList()));
         String packetsTopic = conf.get(JobOptions.TOPIC_PACKETS);
@@ -100,8 +103,7 @@ class FlowpulseJobITCase {
             conversations.add(TestTraffic.tcpConversation(t0 + i * 1_000_000L, 1 + i, 1, 40000 + i, 443, 3 + i));
         }
         // a later packet on another flow pushes event time past every idle timeout
-        List<PacketEvent> clock = List.of(TestTraffic.packet(t0 + 600_000_000L, 99, 9, 5555, 80, true, TestTraffic.SYN, 0),
-                TestTraffic.packet(t0 + 601_000_000L, 98, 9, 5556, 80, true, TestTraffic.SYN, 0));
+        List<PacketEvent> clock = PartitionClock.packets(t0 + 600_000_000L, 2);
 
         JobClient job;
         try (TopicWriter writer = new TopicWriter(kafka.bootstrapServers())) {
