@@ -33,6 +33,7 @@ final class ReplayedInput implements GeneratorFunction<Long, RawRecord> {
     private final String runId;
     private final int subtasks;
     private transient Run run;
+    private transient boolean modelServing;
 
     ReplayedInput(String runId, int subtasks) {
         this.runId = runId;
@@ -51,22 +52,20 @@ final class ReplayedInput implements GeneratorFunction<Long, RawRecord> {
      * source does not set (a Kafka record has one).
      */
     private void awaitModel() {
-        if (run.modelEvents == null) {
-            return;
-        }
+        OutputTimes events = run.modelEvents;
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
-        while (run.modelEvents.size() == 0) {
+        while (events != null && events.size() == 0) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the classifier did not accept the bench model within 120 s");
             }
             java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // poll interval of a deadline-bounded wait
         }
-        run.modelEvents = null;
+        modelServing = true;
     }
 
     @Override
     public RawRecord map(Long index) {
-        if (run.modelEvents != null) {
+        if (!modelServing) {
             awaitModel();
         }
         int perSubtask = run.values.length / subtasks;
