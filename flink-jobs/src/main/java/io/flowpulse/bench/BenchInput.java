@@ -73,15 +73,15 @@ public final class BenchInput {
 
     /** The capture repeated with time offsets (a gap longer than the idle timeout between copies). */
     static BenchInput packets(int n, Path pcap) {
-        RepeatedCaptureGenerator gen = new RepeatedCaptureGenerator(pcap.toString(), n, 1,
+        RepeatedCaptureGenerator gen = new RepeatedCaptureGenerator(pcap.toString(), n,
                 FlowAggregatorParams.DEFAULT_IDLE_TIMEOUT_MICROS + 1_000_000L);
-        gen.open(null);
+        gen.open(0, 1);
         FlowKeySelector keys = new FlowKeySelector();
         Set<String> distinct = new HashSet<>();
         byte[][] values = new byte[n][];
         long[] times = new long[n];
         for (int i = 0; i < n; i++) {
-            PacketEvent p = gen.map((long) i);
+            PacketEvent p = gen.map((long) i).toPacketEvent();
             distinct.add(keys.getKey(p));
             values[i] = Codecs.PACKET_EVENT.encode(p);
             times[i] = Math.floorDiv(p.getTimestampMicros(), 1000);
