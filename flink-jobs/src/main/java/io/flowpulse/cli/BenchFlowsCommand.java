@@ -73,6 +73,7 @@ public final class BenchFlowsCommand implements Command {
             "  --parallelism P               flow operator parallelism (default 2)",
             "  --mini-batch N                flows buffered between state writes (default "
                     + FlowFeatureAggregator.DEFAULT_MINI_BATCH_FLOWS + "; 1 = write every packet)",
+            "  --rocksdb-timers rocksdb|heap where RocksDB keeps the event-time timers (default rocksdb, Flink's default)",
             "  --managed-memory SIZE         TaskManager managed memory (RocksDB block cache + write buffers; default 256m)",
             "  --pcap FILE                   capture (default ../shared/data/pcap/throughput-merged.pcap.gz)",
             "");
@@ -92,7 +93,7 @@ public final class BenchFlowsCommand implements Command {
         CliArgs a;
         try {
             a = CliArgs.parse(args, Set.of("state", "edge", "packets", "parallelism", "mini-batch", "managed-memory",
-                    "pcap", "out-of-order-minutes"), Set.of("kafka", "help"));
+                    "pcap", "out-of-order-minutes", "rocksdb-timers"), Set.of("kafka", "help"));
         } catch (CliArgs.UsageException e) {
             System.err.println(e.getMessage() + "\n" + HELP);
             return 2;
@@ -108,14 +109,14 @@ public final class BenchFlowsCommand implements Command {
                 + "/pcap/throughput-merged.pcap.gz");
         Settings settings = new Settings(pcap, packets, parallelism, a.getInt("mini-batch",
                 FlowFeatureAggregator.DEFAULT_MINI_BATCH_FLOWS), MemorySize.parse(a.get("managed-memory", "256m")),
-                a.getLong("out-of-order-minutes", 60));
+                a.getLong("out-of-order-minutes", 60), a.get("rocksdb-timers", "rocksdb"));
 
         DecodeStats stats = new DecodeStats();
         List<PcapFrame> frames = RepeatedCaptureGenerator.decodableFrames(Path.of(pcap), stats);
         System.out.printf("capture %s: %d decodable packets (%s), repeated to %,d packets; parallelism %d, %d cores,"
-                        + " mini-batch %,d flows, managed memory %s%n",
+                        + " mini-batch %,d flows, managed memory %s, RocksDB timers in %s%n",
                 pcap, frames.size(), stats, packets, parallelism, Runtime.getRuntime().availableProcessors(),
-                settings.miniBatch, settings.managedMemory);
+                settings.miniBatch, settings.managedMemory, settings.rocksdbTimers);
         stateSize(frames);
 
         List<String> backends = a.get("state", a.has("kafka") ? "heap" : "both").equals("both")
@@ -136,7 +137,7 @@ public final class BenchFlowsCommand implements Command {
     }
 
     record Settings(String pcap, long packets, int parallelism, int miniBatch, MemorySize managedMemory,
-            long outOfOrderMinutes) {}
+            long outOfOrderMinutes, String rocksdbTimers) {}
 
     /** The benchmark's Flink configuration: state backend and managed memory (cluster settings, not job code). */
     private static Configuration flinkConf(String backend, Settings s) {
@@ -144,6 +145,7 @@ public final class BenchFlowsCommand implements Command {
         conf.set(StateBackendOptions.STATE_BACKEND, backend.equals("rocksdb") ? "rocksdb" : "hashmap");
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, s.managedMemory);
         conf.setString("state.backend.rocksdb.memory.managed", "true"); // block cache + write buffers in managed memory
+        conf.setString("state.backend.rocksdb.timer-service.factory", s.rocksdbTimers.toUpperCase(java.util.Locale.ROOT));
         // no defensive copies between chained operators: every operator on the packet path emits new records
         conf.setString("pipeline.object-reuse", "true");
         return conf;

@@ -45,7 +45,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *       {@code RST}. A SYN arriving meanwhile ends it at once and opens a new flow.
  *   <li>Idle timeout ({@code now - last >= idle}) and active timeout ({@code now - start >= active})
  *       are checked when a packet arrives and fire from event-time timers when none does. One
- *       timer per flow, re-armed lazily in {@link #onTimer} instead of moved on every packet.
+ *       timer per flow, re-armed lazily in {@link #onEventTime} instead of moved on every packet.
  *   <li>A flow split at the active timeout leaves a tiny continuation marker (no packets, cleared
  *       by its own idle-timeout timer) so that its continuation keeps the original direction.
  *   <li>The first {@link FlowAggregatorParams#firstPackets} packets (IP length, direction, IAT) are
