@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.flowpulse.config.JobOptions;
-import io.flowpulse.local.EmbeddedKafkaCluster;
 import io.flowpulse.local.TopicReader;
 import io.flowpulse.ml.active.ActiveTrainer;
 import io.flowpulse.ml.active.LabelledDatasetStore;
 import io.flowpulse.ml.classify.ModelTraining;
 import io.flowpulse.records.ModelUpdate;
 import io.flowpulse.records.codec.Codecs;
+import io.flowpulse.testing.EmbeddedKafkaExtension;
+import io.flowpulse.testing.TestClusters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +22,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,22 +39,10 @@ class ActiveLearningLoopITCase {
     static final byte[] KEY = "active-learning-itcase-key".getBytes(StandardCharsets.UTF_8);
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER = TestClusters.miniCluster();
 
-    static EmbeddedKafkaCluster kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafkaCluster.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void twoRoundsBringLabelsBackAndPublishABetterModelThatTheNextRoundServes(@TempDir Path dir) throws Exception {
@@ -72,7 +58,7 @@ class ActiveLearningLoopITCase {
         s.limit = 2_000;
         s.model = new ModelTraining.Params("rf", 10, 10, 42);
         s.output = dir;
-        ActiveLearningExperiment.Result r = new ActiveLearningExperiment(s, KEY).run(kafka.bootstrapServers(), () -> {
+        ActiveLearningExperiment.Result r = new ActiveLearningExperiment(s, KEY).run(KAFKA.cluster().bootstrapServers(), () -> {
             Configuration c = new Configuration();
             c.set(PipelineOptions.GENERIC_TYPES, false);
             return StreamExecutionEnvironment.getExecutionEnvironment(c);
@@ -89,7 +75,7 @@ class ActiveLearningLoopITCase {
         // on the models topic: v1 and at least one newer signed version, not worse on the held-out set
         String prefix = r.run + "-least-confident";
         List<ModelUpdate> models;
-        try (TopicReader<ModelUpdate> t = new TopicReader<>(kafka.bootstrapServers(), prefix + "-models", Codecs.MODEL_UPDATE)) {
+        try (TopicReader<ModelUpdate> t = new TopicReader<>(KAFKA.cluster().bootstrapServers(), prefix + "-models", Codecs.MODEL_UPDATE)) {
             t.drainToEnd(Duration.ofSeconds(30));
             models = t.records();
         }
@@ -109,7 +95,7 @@ class ActiveLearningLoopITCase {
         });
         assertEquals(curve.get(2).storeSize, restored.size());
         ActiveTrainer again = new ActiveTrainer(restored, r.heldOut, s.model, "al-least-confident", KEY, 100, Duration.ZERO);
-        try (TrainingService service = new TrainingService(kafka.bootstrapServers(), prefix + "-labels", prefix + "-models", again, state)) {
+        try (TrainingService service = new TrainingService(KAFKA.cluster().bootstrapServers(), prefix + "-labels", prefix + "-models", again, state)) {
             assertEquals(newest.getVersion(), again.champion().getVersion(), "the champion comes from the models topic");
             assertEquals(0, service.pollFor(1, Duration.ofSeconds(5)), "resumed after the last consumed label");
         }
@@ -124,7 +110,7 @@ class ActiveLearningLoopITCase {
         Path keyFile = dir.resolve("key");
         Files.write(keyFile, KEY);
         Map<String, String> m = new java.util.HashMap<>();
-        m.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        m.put(JobOptions.BOOTSTRAP_SERVERS.key(), KAFKA.cluster().bootstrapServers());
         m.put(JobOptions.GROUP_ID.key(), "al-running");
         m.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
         m.put(JobOptions.IDLENESS.key(), "1 s");
@@ -146,7 +132,7 @@ class ActiveLearningLoopITCase {
                 topics.add(v);
             }
         });
-        kafka.createTopics(2, topics, java.util.Set.of(conf.get(JobOptions.TOPIC_MODELS)));
+        KAFKA.cluster().createTopics(2, topics, java.util.Set.of(conf.get(JobOptions.TOPIC_MODELS)));
         io.flowpulse.ml.classify.PriorModel model = new io.flowpulse.ml.classify.PriorModel(
                 new io.flowpulse.ml.classify.FeatureSchema(List.of("bidirectional_packets"), 1), List.of("small", "large"), 0, 10,
                 new double[] {0.7, 0.3}, new double[] {0.4, 0.6});
@@ -156,8 +142,8 @@ class ActiveLearningLoopITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(envConf);
         env.setParallelism(2);
         org.apache.flink.core.execution.JobClient job = io.flowpulse.jobs.FlowpulseJob.start(env, conf);
-        try (io.flowpulse.local.TopicWriter w = new io.flowpulse.local.TopicWriter(kafka.bootstrapServers());
-                TopicReader<io.flowpulse.records.AnnotationRequest> requests = new TopicReader<>(kafka.bootstrapServers(),
+        try (io.flowpulse.local.TopicWriter w = new io.flowpulse.local.TopicWriter(KAFKA.cluster().bootstrapServers());
+                TopicReader<io.flowpulse.records.AnnotationRequest> requests = new TopicReader<>(KAFKA.cluster().bootstrapServers(),
                         conf.get(JobOptions.TOPIC_ANNOTATION_REQUESTS), Codecs.ANNOTATION_REQUEST)) {
             long t0 = 1_763_856_000_000_000L; // a minute boundary, in µs
             for (int i = 0; i < 20; i++) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpulse.config.JobOptions;
 import io.flowpulse.functions.FlowKeySelector;
-import io.flowpulse.local.EmbeddedKafkaCluster;
 import io.flowpulse.local.TopicReader;
 import io.flowpulse.local.TopicWriter;
 import io.flowpulse.records.DeadLetter;
@@ -19,6 +18,8 @@ import io.flowpulse.records.PortPoint;
 import io.flowpulse.records.PortSample;
 import io.flowpulse.records.SampleKind;
 import io.flowpulse.records.codec.Codecs;
+import io.flowpulse.testing.EmbeddedKafkaExtension;
+import io.flowpulse.testing.TestClusters;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,10 +31,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -47,32 +45,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BadInputITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = TestClusters.miniCluster();
 
-    static EmbeddedKafkaCluster kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafkaCluster.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     static final long MIN = 60_000L;
 
     @Test
     void eachBadRecordIsADeadLetterWithItsReasonAndNoGoodRecordIsLost() throws Exception {
         Map<String, String> m = new HashMap<>();
-        m.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        m.put(JobOptions.BOOTSTRAP_SERVERS.key(), KAFKA.cluster().bootstrapServers());
         m.put(JobOptions.GROUP_ID.key(), "bad-input-job");
         m.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
         // every partition of packets and port-samples gets data up to a clock record: no idleness
@@ -86,7 +69,7 @@ class BadInputITCase {
             }
         }
         Configuration conf = Configuration.fromMap(m);
-        kafka.createTopics(2, FlowpulseJobITCase.topics(conf));
+        KAFKA.cluster().createTopics(2, FlowpulseJobITCase.topics(conf));
         String packets = conf.get(JobOptions.TOPIC_PACKETS);
         String flowRecords = conf.get(JobOptions.TOPIC_FLOW_RECORDS);
         String portSamples = conf.get(JobOptions.TOPIC_PORT_SAMPLES);
@@ -103,7 +86,7 @@ class BadInputITCase {
             goodRecords.add(flowRecord(i, t0 + i * 1000, 5));
         }
         JobClient job;
-        try (TopicWriter w = new TopicWriter(kafka.bootstrapServers())) {
+        try (TopicWriter w = new TopicWriter(KAFKA.cluster().bootstrapServers())) {
             for (List<PacketEvent> c : conversations.subList(0, 3)) {
                 send(w, packets, c);
             }
@@ -148,9 +131,9 @@ class BadInputITCase {
             job = FlowpulseJob.start(FlowpulseJobITCase.env(), conf);
         }
 
-        try (TopicReader<FlowFeatures> flows = new TopicReader<>(kafka.bootstrapServers(), conf.get(JobOptions.TOPIC_FLOWS), Codecs.FLOW_FEATURES);
-                TopicReader<PortPoint> points = new TopicReader<>(kafka.bootstrapServers(), conf.get(JobOptions.TOPIC_PORT_POINTS), Codecs.PORT_POINT);
-                TopicReader<DeadLetter> dead = new TopicReader<>(kafka.bootstrapServers(), conf.get(JobOptions.TOPIC_DEAD_LETTERS), Codecs.DEAD_LETTER)) {
+        try (TopicReader<FlowFeatures> flows = new TopicReader<>(KAFKA.cluster().bootstrapServers(), conf.get(JobOptions.TOPIC_FLOWS), Codecs.FLOW_FEATURES);
+                TopicReader<PortPoint> points = new TopicReader<>(KAFKA.cluster().bootstrapServers(), conf.get(JobOptions.TOPIC_PORT_POINTS), Codecs.PORT_POINT);
+                TopicReader<DeadLetter> dead = new TopicReader<>(KAFKA.cluster().bootstrapServers(), conf.get(JobOptions.TOPIC_DEAD_LETTERS), Codecs.DEAD_LETTER)) {
             int expectedFlows = conversations.size() + goodRecords.size();
             List<FlowFeatures> got = flows.pollUntil(l -> l.size() >= expectedFlows, Duration.ofSeconds(90));
             // buckets t0 .. t0+150 min are due once the clock sample's watermark passed them

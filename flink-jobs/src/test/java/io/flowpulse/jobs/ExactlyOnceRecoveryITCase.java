@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpulse.config.JobOptions;
-import io.flowpulse.local.EmbeddedKafkaCluster;
 import io.flowpulse.local.ExactlyOnceScenario;
 import io.flowpulse.local.FlinkRest;
 import io.flowpulse.sinks.KafkaSinks;
+import io.flowpulse.testing.EmbeddedKafkaExtension;
+import io.flowpulse.testing.TestClusters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -20,11 +21,8 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,25 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ExactlyOnceRecoveryITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = TestClusters.miniCluster();
 
-    static EmbeddedKafkaCluster kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafkaCluster.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     static JobClient start(ExactlyOnceScenario scenario, Path keyFile) throws Exception {
         Configuration c = new Configuration();
@@ -76,7 +59,7 @@ class ExactlyOnceRecoveryITCase {
     @Test
     void theTransactionTimeoutMustFitTheBrokersLimit() {
         Configuration conf = new Configuration();
-        conf.set(JobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(JobOptions.BOOTSTRAP_SERVERS, KAFKA.cluster().bootstrapServers());
         assertEquals(900_000L, KafkaSinks.checkTransactionTimeout(conf), "10 min fits the broker's default 15 min");
         conf.set(JobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(20));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KafkaSinks.checkTransactionTimeout(conf));
@@ -91,7 +74,7 @@ class ExactlyOnceRecoveryITCase {
         FlinkRest rest = new FlinkRest(mini.getRestAddress().get().toString());
 
         // reference: the same input, no failure
-        ExactlyOnceScenario reference = new ExactlyOnceScenario(kafka.bootstrapServers(), new Properties(), "eo-ref");
+        ExactlyOnceScenario reference = new ExactlyOnceScenario(KAFKA.cluster().bootstrapServers(), new Properties(), "eo-ref");
         reference.createTopics();
         System.out.printf("topics created %.1f s%n", (System.nanoTime() - t0) / 1e9);
         for (int part = 0; part < 3; part++) {
@@ -112,7 +95,7 @@ class ExactlyOnceRecoveryITCase {
         assertNull(ExactlyOnceScenario.checkReference(expected), expected.summary());
 
         // the same input in three parts, the task manager lost after the second
-        ExactlyOnceScenario failure = new ExactlyOnceScenario(kafka.bootstrapServers(), new Properties(), "eo-fail");
+        ExactlyOnceScenario failure = new ExactlyOnceScenario(KAFKA.cluster().bootstrapServers(), new Properties(), "eo-fail");
         failure.createTopics();
         failure.writePart(0);
         JobClient job = start(failure, keyFile);

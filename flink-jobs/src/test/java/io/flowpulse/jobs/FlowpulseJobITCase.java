@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpulse.config.JobOptions;
 import io.flowpulse.functions.FlowKeySelector;
-import io.flowpulse.local.EmbeddedKafkaCluster;
 import io.flowpulse.local.TopicReader;
 import io.flowpulse.local.TopicWriter;
 import io.flowpulse.records.DeadLetter;
 import io.flowpulse.records.FlowFeatures;
 import io.flowpulse.records.PacketEvent;
 import io.flowpulse.records.codec.Codecs;
+import io.flowpulse.testing.EmbeddedKafkaExtension;
+import io.flowpulse.testing.TestClusters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,11 +25,8 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,34 +38,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FlowpulseJobITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = TestClusters.miniCluster();
 
-    static EmbeddedKafkaCluster kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     static java.util.List<String> topics(Configuration conf) {
         return conf.toMap().entrySet().stream().filter(e -> e.getKey().startsWith("topics."))
                 .map(Map.Entry::getValue).collect(Collectors.toList());
     }
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafkaCluster.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
     static Configuration jobConf(String prefix) {
         Map<String, String> m = new HashMap<>();
-        m.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        m.put(JobOptions.BOOTSTRAP_SERVERS.key(), KAFKA.cluster().bootstrapServers());
         m.put(JobOptions.GROUP_ID.key(), prefix + "-job");
         m.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
         m.put(JobOptions.IDLENESS.key(), "1 s");
@@ -93,7 +76,7 @@ class FlowpulseJobITCase {
         // a clock packet on every partition moves event time; a short idleness could mark a
         // partition idle between the two halves and make its later packets late (seen under load)
         conf.set(JobOptions.IDLENESS, Duration.ofMinutes(5));
-        kafka.createTopics(2, conf.toMap().entrySet().stream()
+        KAFKA.cluster().createTopics(2, conf.toMap().entrySet().stream()
                 .filter(e -> e.getKey().startsWith("topics.")).map(Map.Entry::getValue).collect(Collectors.toList()));
         String packetsTopic = conf.get(JobOptions.TOPIC_PACKETS);
 
@@ -106,7 +89,7 @@ class FlowpulseJobITCase {
         List<PacketEvent> clock = PartitionClock.packets(t0 + 600_000_000L, 2);
 
         JobClient job;
-        try (TopicWriter writer = new TopicWriter(kafka.bootstrapServers())) {
+        try (TopicWriter writer = new TopicWriter(KAFKA.cluster().bootstrapServers())) {
             // good records first, then bad ones interleaved with more good ones
             for (List<PacketEvent> c : conversations.subList(0, 3)) {
                 for (PacketEvent p : c) {
@@ -138,8 +121,8 @@ class FlowpulseJobITCase {
             writer.flush();
         }
 
-        try (TopicReader<FlowFeatures> flows = new TopicReader<>(kafka.bootstrapServers(), conf.get(JobOptions.TOPIC_FLOWS), Codecs.FLOW_FEATURES);
-                TopicReader<DeadLetter> dead = new TopicReader<>(kafka.bootstrapServers(), conf.get(JobOptions.TOPIC_DEAD_LETTERS), Codecs.DEAD_LETTER)) {
+        try (TopicReader<FlowFeatures> flows = new TopicReader<>(KAFKA.cluster().bootstrapServers(), conf.get(JobOptions.TOPIC_FLOWS), Codecs.FLOW_FEATURES);
+                TopicReader<DeadLetter> dead = new TopicReader<>(KAFKA.cluster().bootstrapServers(), conf.get(JobOptions.TOPIC_DEAD_LETTERS), Codecs.DEAD_LETTER)) {
             List<FlowFeatures> got = flows.pollUntil(l -> l.size() >= conversations.size(), Duration.ofSeconds(90));
             List<DeadLetter> letters = dead.pollUntil(l -> l.size() >= 5, Duration.ofSeconds(30));
 

@@ -11,6 +11,7 @@ import io.flowpulse.records.FlowPacket;
 import io.flowpulse.sources.pcap.DecodeStats;
 import io.flowpulse.sources.pcap.PcapFilesGenerator;
 import io.flowpulse.testing.QueueSink;
+import io.flowpulse.testing.TestClusters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -59,11 +59,7 @@ class FlowsNfstreamComparisonITCase {
     private static final long FILE_SPACING_MICROS = 365L * 24 * 3600 * 1_000_000L;
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = TestClusters.miniCluster();
 
     record Counts(long packets, long bytes) {}
 

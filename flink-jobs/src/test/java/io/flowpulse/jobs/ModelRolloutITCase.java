@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpulse.config.JobOptions;
 import io.flowpulse.functions.FlowKeySelector;
-import io.flowpulse.local.EmbeddedKafkaCluster;
 import io.flowpulse.local.TopicReader;
 import io.flowpulse.local.TopicWriter;
 import io.flowpulse.ml.classify.FeatureSchema;
@@ -19,6 +18,8 @@ import io.flowpulse.records.ModelKind;
 import io.flowpulse.records.ModelOutcome;
 import io.flowpulse.records.ModelUpdate;
 import io.flowpulse.records.codec.Codecs;
+import io.flowpulse.testing.EmbeddedKafkaExtension;
+import io.flowpulse.testing.TestClusters;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,10 +33,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,22 +47,10 @@ class ModelRolloutITCase {
     static final byte[] KEY = "integration-test-signing-key-42".getBytes(StandardCharsets.UTF_8);
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER = TestClusters.miniCluster();
 
-    static EmbeddedKafkaCluster kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafkaCluster.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     static ModelUpdate model(long version, double pSmall, byte[] key) {
         PriorModel m = new PriorModel(new FeatureSchema(List.of("bidirectional_packets"), 1), List.of("small", "large"), 0, 10,
@@ -97,7 +83,7 @@ class ModelRolloutITCase {
         Path keyFile = dir.resolve("model.key");
         Files.write(keyFile, KEY);
         Map<String, String> m = new HashMap<>();
-        m.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        m.put(JobOptions.BOOTSTRAP_SERVERS.key(), KAFKA.cluster().bootstrapServers());
         m.put(JobOptions.GROUP_ID.key(), "rollout-job");
         m.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
         m.put(JobOptions.IDLENESS.key(), "1 s");
@@ -108,14 +94,14 @@ class ModelRolloutITCase {
             }
         }
         Configuration conf = Configuration.fromMap(m);
-        kafka.createTopics(2, FlowpulseJobITCase.topics(conf), java.util.Set.of(conf.get(JobOptions.TOPIC_MODELS)));
+        KAFKA.cluster().createTopics(2, FlowpulseJobITCase.topics(conf), java.util.Set.of(conf.get(JobOptions.TOPIC_MODELS)));
         String modelsTopic = conf.get(JobOptions.TOPIC_MODELS);
         String recordsTopic = conf.get(JobOptions.TOPIC_FLOW_RECORDS);
 
         JobClient job = FlowpulseJob.start(FlowpulseJobITCase.env(), conf);
-        try (TopicWriter writer = new TopicWriter(kafka.bootstrapServers());
-                TopicReader<Classification> out = new TopicReader<>(kafka.bootstrapServers(), conf.get(JobOptions.TOPIC_CLASSIFICATIONS), Codecs.CLASSIFICATION);
-                TopicReader<ModelEvent> events = new TopicReader<>(kafka.bootstrapServers(), conf.get(JobOptions.TOPIC_MODEL_EVENTS), Codecs.MODEL_EVENT)) {
+        try (TopicWriter writer = new TopicWriter(KAFKA.cluster().bootstrapServers());
+                TopicReader<Classification> out = new TopicReader<>(KAFKA.cluster().bootstrapServers(), conf.get(JobOptions.TOPIC_CLASSIFICATIONS), Codecs.CLASSIFICATION);
+                TopicReader<ModelEvent> events = new TopicReader<>(KAFKA.cluster().bootstrapServers(), conf.get(JobOptions.TOPIC_MODEL_EVENTS), Codecs.MODEL_EVENT)) {
             // phase 1: flows first (buffered until the first model), then v1
             List<FlowRecord> a = flows(1, 30);
             a.forEach(r -> writer.send(recordsTopic, FlowKeySelector.canonicalKey(r.getKey()), 1, Codecs.FLOW_RECORD, r));

@@ -13,6 +13,8 @@ import io.flowpulse.records.DeadLetter;
 import io.flowpulse.records.FlowFeatures;
 import io.flowpulse.records.PacketEvent;
 import io.flowpulse.records.codec.Codecs;
+import io.flowpulse.testing.EmbeddedKafkaExtension;
+import io.flowpulse.testing.TestClusters;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +29,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,32 +49,17 @@ class ScramKafkaITCase {
     static final String PASSWORD = "scram-test-password-7";
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = TestClusters.miniCluster();
 
-    static EmbeddedKafkaCluster kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafkaCluster.startWithScram(USER, PASSWORD, true);
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(() -> EmbeddedKafkaCluster.startWithScram(USER, PASSWORD, true));
 
     @Test
     void aWrongPasswordIsRefused() {
-        Properties p = kafka.scramClientProperties();
+        Properties p = KAFKA.cluster().scramClientProperties();
         p.putAll(EmbeddedKafkaCluster.scramProperties(USER, "not-the-password"));
         p.put("security.protocol", "SASL_SSL");
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.cluster().bootstrapServers());
         try (Admin admin = Admin.create(p)) {
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> admin.describeCluster().nodes().get(30, TimeUnit.SECONDS));
@@ -87,10 +71,10 @@ class ScramKafkaITCase {
     void theJobRunsWithScramCredentialsFromAPropertiesFile(@TempDir Path dir) throws Exception {
         Path secret = dir.resolve("kafka-client.properties");
         try (Writer w = Files.newBufferedWriter(secret)) {
-            kafka.scramClientProperties().store(w, "SASL/SCRAM client settings of the job");
+            KAFKA.cluster().scramClientProperties().store(w, "SASL/SCRAM client settings of the job");
         }
         Map<String, String> m = new HashMap<>();
-        m.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        m.put(JobOptions.BOOTSTRAP_SERVERS.key(), KAFKA.cluster().bootstrapServers());
         m.put(JobOptions.GROUP_ID.key(), "scram-job");
         m.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
         // every partition gets data and a clock packet: no idleness needed (a short one made the
@@ -103,8 +87,8 @@ class ScramKafkaITCase {
             }
         }
         Configuration conf = Configuration.fromMap(m);
-        kafka.createTopics(2, FlowpulseJobITCase.topics(conf));
-        Properties client = kafka.scramClientProperties();
+        KAFKA.cluster().createTopics(2, FlowpulseJobITCase.topics(conf));
+        Properties client = KAFKA.cluster().scramClientProperties();
         String packets = conf.get(JobOptions.TOPIC_PACKETS);
 
         long t0 = 1_763_856_000_000_000L;
@@ -112,7 +96,7 @@ class ScramKafkaITCase {
         for (int i = 0; i < 4; i++) {
             conversations.add(TestTraffic.tcpConversation(t0 + i * 1_000_000L, 1 + i, 1, 41000 + i, 443, 2 + i));
         }
-        try (TopicWriter writer = new TopicWriter(kafka.bootstrapServers(), client)) {
+        try (TopicWriter writer = new TopicWriter(KAFKA.cluster().bootstrapServers(), client)) {
             for (List<PacketEvent> c : conversations) {
                 for (PacketEvent p : c) {
                     writer.send(packets, new FlowKeySelector().getKey(p), p.getTimestampMicros() / 1000, Codecs.PACKET_EVENT, p);
@@ -126,9 +110,9 @@ class ScramKafkaITCase {
         }
         JobClient job = FlowpulseJob.start(FlowpulseJobITCase.env(), conf);
         try {
-            try (TopicReader<FlowFeatures> flows = new TopicReader<>(kafka.bootstrapServers(), conf.get(JobOptions.TOPIC_FLOWS),
+            try (TopicReader<FlowFeatures> flows = new TopicReader<>(KAFKA.cluster().bootstrapServers(), conf.get(JobOptions.TOPIC_FLOWS),
                             Codecs.FLOW_FEATURES, client);
-                    TopicReader<DeadLetter> dead = new TopicReader<>(kafka.bootstrapServers(), conf.get(JobOptions.TOPIC_DEAD_LETTERS),
+                    TopicReader<DeadLetter> dead = new TopicReader<>(KAFKA.cluster().bootstrapServers(), conf.get(JobOptions.TOPIC_DEAD_LETTERS),
                             Codecs.DEAD_LETTER, client)) {
                 List<FlowFeatures> got = flows.pollUntil(l -> l.size() >= conversations.size(), Duration.ofSeconds(90));
                 List<DeadLetter> letters = dead.pollUntil(l -> !l.isEmpty(), Duration.ofSeconds(30));

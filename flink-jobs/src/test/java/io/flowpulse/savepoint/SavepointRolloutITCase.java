@@ -11,7 +11,6 @@ import io.flowpulse.config.JobOptions;
 import io.flowpulse.config.Operators;
 import io.flowpulse.functions.FlowKeySelector;
 import io.flowpulse.jobs.FlowpulseJob;
-import io.flowpulse.local.EmbeddedKafkaCluster;
 import io.flowpulse.local.TopicReader;
 import io.flowpulse.local.TopicWriter;
 import io.flowpulse.ml.classify.FeatureSchema;
@@ -28,6 +27,8 @@ import io.flowpulse.records.ModelUpdate;
 import io.flowpulse.records.PortSample;
 import io.flowpulse.records.SampleKind;
 import io.flowpulse.records.codec.Codecs;
+import io.flowpulse.testing.EmbeddedKafkaExtension;
+import io.flowpulse.testing.TestClusters;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -47,11 +48,8 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,22 +87,10 @@ class SavepointRolloutITCase {
     }
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER = TestClusters.miniCluster();
 
-    static EmbeddedKafkaCluster kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafkaCluster.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     static ModelUpdate model(long version, double pSmall, byte[] key) {
         PriorModel m = new PriorModel(new FeatureSchema(List.of("bidirectional_packets"), 1), List.of("small", "large"), 0, 10,
@@ -154,7 +140,7 @@ class SavepointRolloutITCase {
 
     static Configuration conf(Path keyFile, String group, String outputPrefix, boolean bounded) {
         Map<String, String> m = new HashMap<>();
-        m.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        m.put(JobOptions.BOOTSTRAP_SERVERS.key(), KAFKA.cluster().bootstrapServers());
         m.put(JobOptions.GROUP_ID.key(), group);
         m.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
         // both sample partitions carry data, so no input needs to go idle; a short idleness would let
@@ -240,16 +226,16 @@ class SavepointRolloutITCase {
         topics.addAll(ref.toMap().entrySet().stream().filter(e -> e.getKey().startsWith("topics.ref") || e.getValue().startsWith("ref-"))
                 .map(Map.Entry::getValue).collect(Collectors.toList()));
         String samplesTopic = conf.get(JobOptions.TOPIC_PORT_SAMPLES);
-        kafka.createTopics(2, topics, Set.of(conf.get(JobOptions.TOPIC_MODELS)));
+        KAFKA.cluster().createTopics(2, topics, Set.of(conf.get(JobOptions.TOPIC_MODELS)));
         String flowsTopic = conf.get(JobOptions.TOPIC_FLOW_RECORDS);
         String savepoints = dir.resolve("savepoints").toUri().toString();
 
-        try (TopicWriter writer = new TopicWriter(kafka.bootstrapServers());
-                TopicReader<Classification> classified = new TopicReader<>(kafka.bootstrapServers(),
+        try (TopicWriter writer = new TopicWriter(KAFKA.cluster().bootstrapServers());
+                TopicReader<Classification> classified = new TopicReader<>(KAFKA.cluster().bootstrapServers(),
                         conf.get(JobOptions.TOPIC_CLASSIFICATIONS), Codecs.CLASSIFICATION);
-                TopicReader<ModelEvent> events = new TopicReader<>(kafka.bootstrapServers(),
+                TopicReader<ModelEvent> events = new TopicReader<>(KAFKA.cluster().bootstrapServers(),
                         conf.get(JobOptions.TOPIC_MODEL_EVENTS), Codecs.MODEL_EVENT);
-                TopicReader<AnomalyScore> scores = new TopicReader<>(kafka.bootstrapServers(),
+                TopicReader<AnomalyScore> scores = new TopicReader<>(KAFKA.cluster().bootstrapServers(),
                         conf.get(JobOptions.TOPIC_ANOMALIES), Codecs.ANOMALY_SCORE)) {
             // ---- run A: three days of port samples, model v1 on the topic, a batch of flows
             writer.send(conf.get(JobOptions.TOPIC_MODELS), "size", 1, Codecs.MODEL_UPDATE, model(1, 0.9, KEY));
@@ -342,7 +328,7 @@ class SavepointRolloutITCase {
             JobClient r = FlowpulseJob.start(env(null, false), ref);
             r.getJobExecutionResult().get();
             phase("reference done");
-            try (TopicReader<AnomalyScore> refScores = new TopicReader<>(kafka.bootstrapServers(),
+            try (TopicReader<AnomalyScore> refScores = new TopicReader<>(KAFKA.cluster().bootstrapServers(),
                     ref.get(JobOptions.TOPIC_ANOMALIES), Codecs.ANOMALY_SCORE)) {
                 assertTrue(refScores.drainToEnd(Duration.ofSeconds(30)));
                 Map<String, AnomalyScore> uninterrupted = refScores.records().stream()
