@@ -1,6 +1,7 @@
 package io.flowpulse.bench;
 
 import io.flowpulse.config.JobOptions;
+import io.flowpulse.ml.features.FlowAggregatorParams;
 import io.flowpulse.records.AnomalyScore;
 import io.flowpulse.records.Classification;
 import io.flowpulse.records.FlowFeatures;
@@ -22,7 +23,7 @@ final class DueTime implements Serializable {
     private final long outOfOrdernessMillis;
     private final long idleMillis;
     private final long activeMillis;
-    private final long closingMillis = 2_000; // FlowAggregatorParams.DEFAULT_CLOSING_TIMEOUT_MICROS
+    private final long closingMillis = FlowAggregatorParams.DEFAULT_CLOSING_TIMEOUT_MICROS / 1000; // a closed flow's linger
     private final long portLatenessMillis;
 
     DueTime(Configuration conf) {

@@ -22,6 +22,8 @@ final class ReplayedInput implements GeneratorFunction<Long, RawRecord> {
         final String topic;
         /** Set when the input should wait for the model to serve (see {@link #open}). */
         volatile OutputTimes modelEvents;
+        /** The longest pause of a subtask waiting for its mid-run checkpoint ({@link MidRunCheckpoint}). */
+        final java.util.concurrent.atomic.AtomicLong pausedMicros = new java.util.concurrent.atomic.AtomicLong();
 
         Run(byte[][] values, String topic) {
             this.values = values;

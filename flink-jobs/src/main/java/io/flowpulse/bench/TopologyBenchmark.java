@@ -38,7 +38,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -141,6 +140,8 @@ public final class TopologyBenchmark {
         c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
         c.setString("execution.checkpointing.interval", s.checkpointInterval().toMillis() + " ms");
         c.set(RestOptions.BIND_PORT, "0"); // a free port: other local clusters may run beside
+        // the REST API caches checkpoint statistics for web.refresh-interval (3 s) by default
+        c.setString("rest.cache.checkpoint-statistics.timeout", "50 ms");
         return c;
     }
 
@@ -159,7 +160,7 @@ public final class TopologyBenchmark {
         try {
             DueTime due = new DueTime(conf);
             DataGeneratorSource<RawRecord> input = new DataGeneratorSource<>(new ReplayedInput(runId, s.parallelism()), in.size(),
-                    s.ratePerSecond() > 0 ? RateLimiterStrategy.perSecond(s.ratePerSecond()) : RateLimiterStrategy.noOp(),
+                    new MidRunCheckpoint(runId, in.size() / s.parallelism(), s.ratePerSecond()),
                     TypeInformation.of(RawRecord.class));
             Source<RawRecord, ?, ?> models = null;
             if (in.model != null) {
@@ -195,7 +196,7 @@ public final class TopologyBenchmark {
                 lastArrival = Math.max(lastArrival, t.lastArrivalMicros());
             }
             return result(in, s, "chain", run.sentMicros, RecordingSink.times(runId, in.scenario.primaryOutput),
-                    lastArrival, counts, cps, m);
+                    lastArrival - run.pausedMicros.get(), counts, cps, m);
         } finally {
             ReplayedInput.RUNS.remove(runId);
             RecordingSink.forget(runId);
@@ -392,8 +393,9 @@ public final class TopologyBenchmark {
                 // poll the checkpoint statistics again
             }
         }
+        // the finished job's final statistics: read until a read succeeds with a completed checkpoint
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cps.refresh() && System.nanoTime() < deadline) {
+        while (!(cps.refresh() && cps.completed > 0) && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(100); // poll interval of a deadline-bounded wait
         }
     }
