@@ -53,6 +53,9 @@ public final class FlowpulseCli {
                 } catch (CliArgs.UsageException e) {
                     System.err.println(c.name() + ": " + e.getMessage() + " (see ./flowpulse " + c.name() + " --help)");
                     return 2;
+                } catch (java.nio.file.NoSuchFileException e) {
+                    System.err.println(c.name() + ": no such file: " + e.getFile());
+                    return 2;
                 }
             }
         }
