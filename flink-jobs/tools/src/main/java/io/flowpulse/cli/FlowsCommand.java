@@ -87,13 +87,23 @@ public final class FlowsCommand implements Callable<Integer> {
 
     /** Rewrites the CSV with its rows sorted by flow start; returns the number of rows. */
     static int sortByStart(Path csv) throws Exception {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        List<String> rows = new ArrayList<>(lines.subList(1, lines.size()));
-        rows.sort(Comparator.comparingLong(r -> Long.parseLong(r.split(",", 7)[5])));
-        List<String> out = new ArrayList<>(rows.size() + 1);
-        out.add(lines.get(0));
-        out.addAll(rows);
-        Files.write(csv, out, StandardCharsets.UTF_8);
+        List<org.apache.commons.csv.CSVRecord> rows;
+        List<String> header;
+        org.apache.commons.csv.CSVFormat in = org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader()
+                .setSkipHeaderRecord(true).get();
+        try (org.apache.commons.csv.CSVParser p = org.apache.commons.csv.CSVParser.parse(csv, StandardCharsets.UTF_8, in)) {
+            header = p.getHeaderNames();
+            rows = new ArrayList<>(p.getRecords());
+        }
+        rows.sort(Comparator.comparing(r -> java.time.Instant.parse(r.get("start"))));
+        try (org.apache.commons.csv.CSVPrinter out = new org.apache.commons.csv.CSVPrinter(
+                Files.newBufferedWriter(csv, StandardCharsets.UTF_8),
+                org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new))
+                        .setRecordSeparator('\n').get())) {
+            for (org.apache.commons.csv.CSVRecord r : rows) {
+                out.printRecord(r.toList());
+            }
+        }
         return rows.size();
     }
 }
