@@ -13,6 +13,7 @@ public final class FlowpulseCli {
                 new JobCommand(),
                 new FlowsCommand(),
                 new ReplayCommand(),
+                new CollectCommand(),
                 new BenchFlowsCommand(),
                 new EvaluateDetectorCommand(),
                 new BenchmarkDetectorsCommand(),
