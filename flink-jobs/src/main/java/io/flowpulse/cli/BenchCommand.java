@@ -1,6 +1,7 @@
 package io.flowpulse.cli;
 
 import io.flowpulse.bench.BenchScenario;
+import io.flowpulse.bench.CollectorBenchmark;
 import io.flowpulse.bench.PeerComparison;
 import io.flowpulse.bench.TopologyBenchmark;
 import java.nio.file.Path;
@@ -31,21 +32,27 @@ public final class BenchCommand implements Command {
     public int run(String[] args) throws Exception {
         if (args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"))) {
             System.err.println("""
-                    usage: ./flowpulse bench [--scenario packets|flows|ports|all] [--events N] [--state heap|rocksdb]
+                    usage: ./flowpulse bench [--scenario packets|flows|ports|collector|all] [--events N] [--state heap|rocksdb]
                                              [--mode kafka|chain|both] [--parallelism P] [--checkpoint-interval 2s]
                                              [--rate R] [--compare] [--compare-only] [--shared-data DIR]
                       --events N              input records per scenario (default 500000)
+                      --exports DIR           collector: recorded exports (default: the test data, flink-jobs/src/test/resources/netflow/softflowd)
                       --rate R                produce the Kafka input at R records/s (default: as fast as possible)
                       --compare               then flow extraction vs tshark/softflowd, detectors vs statsmodels/scikit-learn
                                               (a peer that is not installed is skipped with a message)""");
             return 0;
         }
         CliArgs a = CliArgs.parse(args, Set.of("scenario", "events", "state", "mode", "parallelism", "checkpoint-interval",
-                "rate", "shared-data"), Set.of("compare", "compare-only"));
+                "rate", "shared-data", "exports"), Set.of("compare", "compare-only"));
         Path shared = Path.of(a.get("shared-data", System.getProperty("flowpulse.shared.data", "../shared/data")));
         if (!a.has("compare-only")) {
             String sc = a.get("scenario", "all");
             List<BenchScenario> scenarios = sc.equals("all") ? List.of(BenchScenario.values()) : List.of(BenchScenario.of(sc));
+            if (scenarios.contains(BenchScenario.COLLECTOR)) {
+                // the collector's decode rate first; then the topology on the decoded records
+                System.setProperty("flowpulse.bench.exports", CollectorBenchmark.exportsDir(a.get("exports", null)).toString());
+                CollectorBenchmark.run(CollectorBenchmark.exports(CollectorBenchmark.exportsDir(a.get("exports", null))), 10, System.out);
+            }
             String mode = a.get("mode", "both");
             List<String> modes = mode.equals("both") ? TopologyBenchmark.MODES : List.of(mode);
             if (!TopologyBenchmark.MODES.containsAll(modes)) {
