@@ -1,0 +1,232 @@
+package io.flowpulse.bench;
+
+import io.flowpulse.functions.FlowKeySelector;
+import io.flowpulse.ml.classify.ForestTrainer;
+import io.flowpulse.ml.classify.LabelledTable;
+import io.flowpulse.ml.classify.ModelSigner;
+import io.flowpulse.ml.features.DohFeatures;
+import io.flowpulse.ml.features.FlowAggregatorParams;
+import io.flowpulse.records.FlowRecord;
+import io.flowpulse.records.ModelKind;
+import io.flowpulse.records.ModelUpdate;
+import io.flowpulse.records.PacketEvent;
+import io.flowpulse.records.PortSample;
+import io.flowpulse.records.codec.Codecs;
+import io.flowpulse.sim.SimulatorParams;
+import io.flowpulse.sim.TrafficSimulator;
+import io.flowpulse.sources.LabelledFlowCsv;
+import io.flowpulse.sources.pcap.RepeatedCaptureGenerator;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One scenario's bounded input, built before the clock starts: the records Avro single-object
+ * encoded exactly as on Kafka, in event-time order (so "the input that made an output due" is the
+ * first record whose event time reaches the output's due time), and the distinct keys of the
+ * scenario's keyed operator.
+ */
+public final class BenchInput {
+    /** Signing key of the bench's model (the job accepts only signed models). */
+    /** Tribuo logs every tree it builds through java.util.logging; held so the level set here sticks. */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+    static final byte[] MODEL_KEY = "flowpulse-bench-signing-key".getBytes(StandardCharsets.UTF_8);
+
+    final BenchScenario scenario;
+    final byte[][] values;
+    final long[] eventMillis;
+    final long distinctKeys;
+    /** The signed classifier of the flows scenario, else null. */
+    final ModelUpdate model;
+    final String description;
+
+    private BenchInput(BenchScenario scenario, byte[][] values, long[] eventMillis, long distinctKeys, ModelUpdate model,
+            String description) {
+        this.scenario = scenario;
+        this.values = values;
+        this.eventMillis = eventMillis;
+        this.distinctKeys = distinctKeys;
+        this.model = model;
+        this.description = description;
+    }
+
+    public int size() {
+        return values.length;
+    }
+
+    public static BenchInput of(BenchScenario scenario, int events, int multipleOf, Path sharedData) throws IOException {
+        int n = Math.max(multipleOf, events / multipleOf * multipleOf); // equal splits per source subtask
+        return switch (scenario) {
+            case PACKETS -> packets(n, sharedData.resolve("pcap/throughput-merged.pcap.gz"));
+            case FLOWS -> flows(n, sharedData.resolve("flows/cesnet_alf_doh/alf_trapcap_flows.csv.gz"),
+                    sharedData.resolve("flows/cesnet_alf_doh/conf/doh_D0.csv"));
+            case PORTS -> ports(n);
+            case COLLECTOR -> collector(n, System.getProperty("flowpulse.bench.exports") == null ? null
+                    : Path.of(System.getProperty("flowpulse.bench.exports")));
+        };
+    }
+
+    /** The capture repeated with time offsets (a gap longer than the idle timeout between copies). */
+    static BenchInput packets(int n, Path pcap) {
+        RepeatedCaptureGenerator gen = new RepeatedCaptureGenerator(pcap.toString(), n,
+                FlowAggregatorParams.DEFAULT_IDLE_TIMEOUT_MICROS + 1_000_000L);
+        gen.open(0, 1);
+        FlowKeySelector keys = new FlowKeySelector();
+        Set<String> distinct = new HashSet<>();
+        byte[][] values = new byte[n][];
+        long[] times = new long[n];
+        for (int i = 0; i < n; i++) {
+            PacketEvent p = gen.map((long) i).toPacketEvent();
+            distinct.add(keys.getKey(p));
+            values[i] = Codecs.PACKET_EVENT.encode(p);
+            times[i] = Math.floorDiv(p.getTimestampMicros(), 1000);
+        }
+        return sorted(BenchScenario.PACKETS, values, times, distinct.size(), null,
+                String.format("%s repeated with time offsets to %,d packets", pcap.getFileName(), n));
+    }
+
+    /**
+     * CESNET ALF's exporter flows (with per-packet arrays, so the job computes the DoH features)
+     * repeated with time offsets, and a random forest trained on ALF's D0 set, signed.
+     */
+    static BenchInput flows(int n, Path flowsCsv, Path trainingCsv) throws IOException {
+        List<FlowRecord> base = new ArrayList<>();
+        LabelledFlowCsv.read(flowsCsv, "is_doh_blacklist", (r, label) -> base.add(r));
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (FlowRecord r : base) {
+            min = Math.min(min, r.getStartMicros());
+            max = Math.max(max, r.getEndMicros());
+        }
+        long period = max - min + 1_000_000L;
+        Set<String> distinct = new HashSet<>();
+        byte[][] values = new byte[n][];
+        long[] times = new long[n];
+        for (int i = 0; i < n; i++) {
+            FlowRecord r = base.get(i % base.size());
+            long shift = (long) (i / base.size()) * period;
+            if (shift != 0) {
+                List<Long> t = new ArrayList<>(r.getPacketTimesMicros().size());
+                for (Long x : r.getPacketTimesMicros()) {
+                    t.add(x + shift);
+                }
+                r = FlowRecord.newBuilder(r).setStartMicros(r.getStartMicros() + shift)
+                        .setEndMicros(r.getEndMicros() + shift).setPacketTimesMicros(t).build();
+            }
+            distinct.add(FlowKeySelector.canonicalKey(r.getKey()));
+            values[i] = Codecs.FLOW_RECORD.encode(r);
+            times[i] = Math.floorDiv(r.getEndMicros(), 1000);
+        }
+        return sorted(BenchScenario.FLOWS, values, times, distinct.size(), trainedModel(trainingCsv),
+                String.format("%s (%,d exporter flows) repeated with time offsets to %,d flows; random forest from %s",
+                        flowsCsv.getFileName(), base.size(), n, trainingCsv.getFileName()));
+    }
+
+    /**
+     * The flow records the collector decodes from softflowd's recorded exports, repeated with time
+     * offsets, and a signed classifier on their packet counts (exporter records carry no per-packet
+     * arrays, so the DoH forest of the flows scenario does not apply).
+     */
+    static BenchInput collector(int n, Path exportsDir) throws IOException {
+        List<FlowRecord> base;
+        try {
+            // from 2025-01-01 on, one copy after the other
+            base = CollectorBenchmark.decodeRebased(CollectorBenchmark.exports(exportsDir), 1_735_689_600_000_000L);
+        } catch (io.flowpulse.sources.netflow.NetFlowDecodeException e) {
+            throw new IOException("recorded exports do not decode: " + e.getMessage(), e);
+        }
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (FlowRecord r : base) {
+            min = Math.min(min, r.getStartMicros());
+            max = Math.max(max, r.getEndMicros());
+        }
+        long period = max - min + 1_000_000L;
+        Set<String> distinct = new HashSet<>();
+        byte[][] values = new byte[n][];
+        long[] times = new long[n];
+        for (int i = 0; i < n; i++) {
+            FlowRecord r = base.get(i % base.size());
+            long shift = (long) (i / base.size()) * period;
+            if (shift != 0) {
+                r = FlowRecord.newBuilder(r).setStartMicros(r.getStartMicros() + shift).setEndMicros(r.getEndMicros() + shift).build();
+            }
+            distinct.add(FlowKeySelector.canonicalKey(r.getKey()));
+            values[i] = Codecs.FLOW_RECORD.encode(r);
+            times[i] = Math.floorDiv(r.getEndMicros(), 1000);
+        }
+        io.flowpulse.ml.classify.PriorModel m = new io.flowpulse.ml.classify.PriorModel(
+                new io.flowpulse.ml.classify.FeatureSchema(List.of("bidirectional_packets"), 1), List.of("small", "large"), 0, 10,
+                new double[] {0.9, 0.1}, new double[] {0.1, 0.9});
+        byte[] payload = m.encode();
+        ModelUpdate model = ModelUpdate.newBuilder().setModelId("bench-size").setKind(ModelKind.FLOW_CLASSIFIER).setVersion(1)
+                .setCreatedMillis(1).setFormat(m.format()).setPayload(ByteBuffer.wrap(payload))
+                .setSignature(ByteBuffer.wrap(new ModelSigner(MODEL_KEY).sign("bench-size", "FLOW_CLASSIFIER", 1, m.format(), payload)))
+                .build();
+        return sorted(BenchScenario.COLLECTOR, values, times, distinct.size(), model,
+                String.format("%,d flow records decoded from softflowd's recorded exports (%s) repeated with time offsets to %,d;"
+                        + " classifier on bidirectional_packets", base.size(), exportsDir == null ? "testkit" : exportsDir, n));
+    }
+
+    /** Simulated 5-minute counters of 16 series per device (daily/weekly seasonality, wraps, resets, anomalies). */
+    static BenchInput ports(int n) {
+        int seriesPerDevice = 16;
+        int perSeriesFortnight = 14 * 288;
+        int devices = Math.max(1, (int) Math.ceil(n / (double) (seriesPerDevice * perSeriesFortnight)));
+        long days = Math.max(1, (long) Math.ceil(n / (double) (devices * seriesPerDevice * 288)) + 1);
+        SimulatorParams params = new SimulatorParams().withSeed(42).withDevices(devices).withPortsPerDevice(seriesPerDevice / 2)
+                .withPortDuration(Duration.ofDays(days));
+        byte[][] values = new byte[n][];
+        long[] times = new long[n];
+        Set<String> distinct = new HashSet<>();
+        int[] count = {0};
+        new TrafficSimulator(params).generatePortSamples(s -> {
+            if (count[0] < n) {
+                distinct.add(s.getDevice() + "|" + s.getPort() + "|" + s.getDirection());
+                values[count[0]] = Codecs.PORT_SAMPLE.encode(s);
+                times[count[0]] = s.getTimestampMillis();
+                count[0]++;
+            }
+        });
+        if (count[0] < n) {
+            throw new IllegalStateException("simulator produced " + count[0] + " port samples, wanted " + n);
+        }
+        return sorted(BenchScenario.PORTS, values, times, distinct.size(), null,
+                String.format("simulated 5-minute counters: %d devices x %d series, %,d samples (%.1f days)",
+                        devices, seriesPerDevice, n, n / (double) (devices * seriesPerDevice * 288)));
+    }
+
+    static ModelUpdate trainedModel(Path trainingCsv) throws IOException {
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+        LabelledTable table = LabelledTable.fromCsv(trainingCsv, "class", DohFeatures.NAMES);
+        var forest = ForestTrainer.train(table, new ForestTrainer.Params(50, 14, 0.5f, 42)).forest;
+        byte[] payload = forest.encode();
+        String format = forest.format();
+        return ModelUpdate.newBuilder().setModelId("bench-doh").setKind(ModelKind.FLOW_CLASSIFIER).setVersion(1)
+                .setCreatedMillis(1).setFormat(format).setPayload(ByteBuffer.wrap(payload))
+                .setSignature(ByteBuffer.wrap(new ModelSigner(MODEL_KEY).sign("bench-doh", "FLOW_CLASSIFIER", 1, format, payload)))
+                .build();
+    }
+
+    private static BenchInput sorted(BenchScenario s, byte[][] values, long[] times, long keys, ModelUpdate model, String what) {
+        Integer[] order = new Integer[values.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(times[a], times[b])); // stable: ties keep input order
+        byte[][] v = new byte[values.length][];
+        long[] t = new long[values.length];
+        for (int i = 0; i < order.length; i++) {
+            v[i] = values[order[i]];
+            t[i] = times[order[i]];
+        }
+        return new BenchInput(s, v, t, keys, model, what);
+    }
+}
