@@ -61,7 +61,8 @@ public final class DemoCommand implements Command {
             "  --parallelism N          job parallelism (default 2)",
             "  --state heap|rocksdb     state backend of the local cluster (default heap)",
             "  --bad-records N          malformed records to publish, to show the dead-letter path (default 3)",
-            "  --keep-running           keep broker and web UI up after the run until Ctrl-C",
+            "  --keep-running           keep broker and web UI up after the run until Ctrl-C; also starts the web console",
+            "  --console-port N         port of the web console with --keep-running (default 8080; 0 = any free port)",
             "");
 
     @Override
@@ -69,7 +70,7 @@ public final class DemoCommand implements Command {
         CliArgs a;
         try {
             a = CliArgs.parse(args, Set.of("duration", "port-days", "seed", "flows-per-second", "pcap", "bootstrap-servers", "output",
-                    "parallelism", "state", "bad-records"), Set.of("keep-running", "help"));
+                    "parallelism", "state", "bad-records", "console-port"), Set.of("keep-running", "help"));
         } catch (CliArgs.UsageException e) {
             System.err.println(e.getMessage() + "\n" + HELP);
             return 2;
@@ -85,6 +86,7 @@ public final class DemoCommand implements Command {
         long started = System.nanoTime();
 
         EmbeddedKafkaCluster kafka = null;
+        io.flowpulse.console.ConsoleServer console = null;
         String bootstrap = a.get("bootstrap-servers", null);
         try {
             if (bootstrap == null) {
@@ -118,6 +120,9 @@ public final class DemoCommand implements Command {
             }
             EmbeddedKafkaCluster.createTopics(bootstrap, 2, topics, Set.of(jobConf.get(JobOptions.TOPIC_MODELS)), new Properties());
             say("topics: " + String.join(", ", topics));
+            if (a.has("keep-running")) { // the web console (issue 15): live during the run, up until Ctrl-C
+                console = ConsoleCommand.startForDemo(bootstrap, a.getInt("console-port", 8080));
+            }
 
             Map<String, Long> published = publish(a, bootstrap, jobConf, duration);
 
@@ -143,6 +148,9 @@ public final class DemoCommand implements Command {
             }
             return 0;
         } finally {
+            if (console != null) {
+                console.close();
+            }
             if (kafka != null) {
                 kafka.close();
             }

@@ -10,6 +10,7 @@ public final class FlowpulseCli {
     static List<Command> commands() {
         return List.of(
                 new DemoCommand(),
+                new ConsoleCommand(),
                 new JobCommand(),
                 new FlowsCommand(),
                 new ReplayCommand(),
