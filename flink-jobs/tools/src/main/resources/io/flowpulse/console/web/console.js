@@ -52,6 +52,7 @@
     refresh();
   }
   function refresh() {
+    window.flowpulseStats && window.flowpulseStats.renders++;
     ({ ports: loadPorts, port: loadSeries, alerts: loadAlerts, queue: loadQueue, models: loadModels })[ui.view]();
   }
 
@@ -278,8 +279,11 @@
     queue: throttle(() => ui.view === 'queue' && loadQueue(), 1000),
     models: throttle(() => ui.view === 'models' && loadModels(), 1000),
   };
+  // counts for tests and benchmarks: live events received, views rendered
+  const stats = window.flowpulseStats = { events: 0, renders: 0 };
   function connect() {
     const es = new EventSource('/api/events');
+    ['summary', 'alerts', 'ports', 'queue', 'models'].forEach(t => es.addEventListener(t, () => { stats.events++; }));
     es.onopen = () => { $('#live-dot').classList.add('on'); $('#live-text').textContent = 'live'; };
     es.onerror = () => { $('#live-dot').classList.remove('on'); $('#live-text').textContent = 'reconnecting'; };
     es.addEventListener('summary', e => showSummary(JSON.parse(e.data)));
