@@ -3,21 +3,24 @@ package io.flowpulse.console;
 import io.flowpulse.records.AnomalyScore;
 
 /**
- * The recent anomaly points of one port key in a fixed ring of primitive arrays: memory per key is
- * fixed at construction (about 50 bytes a point) whatever the topic holds. Points arrive in bucket
- * order per key (the job emits them so); a point for a bucket already held replaces it.
+ * The recent anomaly points of one port key in a ring of primitive arrays (about 50 bytes a point):
+ * the arrays grow by doubling up to {@code capacity}, then the oldest point is overwritten, so
+ * memory per key never exceeds capacity x 50 bytes whatever the topic holds. Points arrive in
+ * bucket order per key (the job emits them so); a point for the bucket already newest replaces it.
  */
 final class PortSeries {
     final String device;
     final String port;
     final String direction;
-    private final long[] bucket;
-    private final double[] value;
-    private final double[] expected;
-    private final double[] lower;
-    private final double[] upper;
-    private final double[] score;
-    private final boolean[] anomalous;
+    static final int INITIAL = 64;
+    private final int capacity;
+    private long[] bucket;
+    private double[] value;
+    private double[] expected;
+    private double[] lower;
+    private double[] upper;
+    private double[] score;
+    private boolean[] anomalous;
     private int start;
     private int size;
     private long anomalousSeen;
@@ -27,26 +30,61 @@ final class PortSeries {
         this.device = device;
         this.port = port;
         this.direction = direction;
-        bucket = new long[capacity];
-        value = new double[capacity];
-        expected = new double[capacity];
-        lower = new double[capacity];
-        upper = new double[capacity];
-        score = new double[capacity];
-        anomalous = new boolean[capacity];
+        this.capacity = capacity;
+        allocate(Math.min(capacity, INITIAL));
+    }
+
+    private void allocate(int n) {
+        bucket = new long[n];
+        value = new double[n];
+        expected = new double[n];
+        lower = new double[n];
+        upper = new double[n];
+        score = new double[n];
+        anomalous = new boolean[n];
+    }
+
+    /** Doubles the arrays (up to capacity), the held points first and in order. */
+    private void grow() {
+        long[] b = bucket;
+        double[] v = value;
+        double[] e = expected;
+        double[] lo = lower;
+        double[] up = upper;
+        double[] sc = score;
+        boolean[] an = anomalous;
+        int old = b.length;
+        allocate(Math.min(capacity, old * 2));
+        for (int k = 0; k < size; k++) {
+            int i = (start + k) % old;
+            bucket[k] = b[i];
+            value[k] = v[i];
+            expected[k] = e[i];
+            lower[k] = lo[i];
+            upper[k] = up[i];
+            score[k] = sc[i];
+            anomalous[k] = an[i];
+        }
+        start = 0;
+    }
+
+    int allocated() {
+        return bucket.length;
     }
 
     void add(AnomalyScore s) {
-        int capacity = bucket.length;
+        if (size == bucket.length && bucket.length < capacity) {
+            grow();
+        }
         int i;
         if (size > 0 && bucket[idx(size - 1)] == s.getBucketEndMillis()) {
             i = idx(size - 1); // a re-emitted bucket (replay, restart): replace
-        } else if (size < capacity) {
+        } else if (size < bucket.length) {
             i = idx(size);
             size++;
         } else {
             i = start;
-            start = (start + 1) % capacity;
+            start = (start + 1) % bucket.length;
         }
         bucket[i] = s.getBucketEndMillis();
         value[i] = s.getValue();

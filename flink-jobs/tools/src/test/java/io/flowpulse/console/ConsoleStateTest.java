@@ -65,6 +65,23 @@ class ConsoleStateTest {
     }
 
     @Test
+    void aSeriesGrowsItsArraysOnlyUpToTheLimitThenOverwritesTheOldest() {
+        PortSeries s = new PortSeries("a", "p", "IN", 100);
+        assertEquals(PortSeries.INITIAL, s.allocated(), "a new key takes little memory");
+        for (int b = 0; b < 250; b++) {
+            s.add(point("a", b, false));
+        }
+        assertEquals(100, s.allocated());
+        var c = s.columns(Long.MIN_VALUE, Long.MAX_VALUE);
+        assertEquals(100, c.t.length);
+        assertEquals(150 * HOUR, c.t[0]);
+        assertEquals(249 * HOUR, c.t[99]);
+        for (int i = 1; i < 100; i++) {
+            assertEquals(c.t[i - 1] + HOUR, c.t[i], "in order across the growth and the wrap");
+        }
+    }
+
+    @Test
     void portStatesFollowOpenAlertsTheLastPointAndStaleness() {
         ConsoleState s = new ConsoleState(ConsoleSettings.defaults("unused:9092").withStaleAfter(Duration.ofHours(2)));
         s.onAnomaly(point("ok", 10, false));

@@ -275,7 +275,7 @@
   }
   const live = {
     ports: throttle(() => ui.view === 'ports' ? loadPorts() : ui.view === 'port' ? loadSeries() : null, 2000),
-    alerts: throttle(() => ui.view === 'alerts' && loadAlerts(), 500),
+    alerts: throttle(() => ui.view === 'alerts' && loadAlerts(), 1000),
     queue: throttle(() => ui.view === 'queue' && loadQueue(), 1000),
     models: throttle(() => ui.view === 'models' && loadModels(), 1000),
   };
