@@ -145,6 +145,33 @@ class ConsoleBrowserITCase {
             browser.get(console.url() + "#alerts");
             List<WebElement> alerts = awaitElements(browser, By.cssSelector("#alerts-table tbody tr[data-alert]"), 1);
             assertTrue(alerts.get(0).getText().contains("|"), "an alert row names its port key: " + alerts.get(0).getText());
+
+            // live: an episode that opens and escalates now appears without a page reload
+            String key = alerts.get(0).getAttribute("data-key");
+            long last = console.state().series(key, Long.MIN_VALUE, Long.MAX_VALUE).series().t.length == 0 ? 0
+                    : console.state().ports(key, null, "key", false, 0, 1).items().get(0).lastBucketMillis();
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.__notReloaded = true");
+            String[] parts = key.split("\\|");
+            try (TopicWriter w = new TopicWriter(KAFKA.cluster().bootstrapServers())) {
+                for (io.flowpulse.records.AlertState st : new io.flowpulse.records.AlertState[] {
+                        io.flowpulse.records.AlertState.OPEN, io.flowpulse.records.AlertState.ESCALATED}) {
+                    boolean escalated = st == io.flowpulse.records.AlertState.ESCALATED;
+                    w.send(jobConf.get(JobOptions.TOPIC_ALERTS), key, last, Codecs.ALERT, io.flowpulse.records.Alert.newBuilder()
+                            .setAlertId(key + "@live").setDevice(parts[0]).setPort(parts[1])
+                            .setDirection(io.flowpulse.records.Direction.valueOf(parts[2]))
+                            .setSeverity(escalated ? io.flowpulse.records.Severity.CRITICAL : io.flowpulse.records.Severity.WARNING)
+                            .setState(st).setFirstBucketMillis(last - (escalated ? 3 : 0) * 1_800_000L).setLastBucketMillis(last)
+                            .setCount(escalated ? 4 : 1).setPeakScore(12.5).setModelId("holt-winters").build());
+                    w.flush();
+                }
+            }
+            WebElement live = await(() -> {
+                List<WebElement> rows = browser.findElements(By.cssSelector("#alerts-table tbody tr[data-alert='" + key + "@live']"));
+                return rows.isEmpty() || !rows.get(0).getText().contains("escalated") ? null : rows.get(0);
+            }, Duration.ofSeconds(30), "the escalated episode shown live");
+            assertTrue(live.getText().contains("critical"), live.getText());
+            assertEquals(Boolean.TRUE, ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return window.__notReloaded"),
+                    "the page was updated in place, not reloaded");
             screenshot(browser, shots, "console-alerts.png");
 
             // ports list, then the chart of the port of the first alert

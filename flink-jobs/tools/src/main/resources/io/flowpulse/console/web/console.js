@@ -158,7 +158,7 @@
       el('span', { text: `${v.warning} warning` }), el('span', { text: `${v.held} episodes held` }));
     const now = Date.now();
     $('#alerts-table tbody').replaceChildren(...v.page.items.map(r => el('tr', {
-      class: 'clickable' + (now - r.receivedMillis < 3000 ? ' fresh' : ''), 'data-alert': r.alertId,
+      class: 'clickable' + (now - r.receivedMillis < 3000 ? ' fresh' : ''), 'data-alert': r.alertId, 'data-key': r.key,
       onclick: () => { location.hash = 'port=' + encodeURIComponent(r.key); } },
     el('td', {}, badge(r.severity)), el('td', {}, badge(r.state)), el('td', { text: r.key }),
     el('td', { text: fmtTime(r.firstBucketMillis) }), el('td', { text: fmtTime(r.lastBucketMillis) }),
