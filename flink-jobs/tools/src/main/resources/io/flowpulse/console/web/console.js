@@ -156,16 +156,32 @@
     const v = await api('/api/alerts?' + new URLSearchParams({ open: $('#alerts-open').value, page: a.page, size: 50 }));
     $('#alert-counts').replaceChildren(el('span', { text: `${v.open} open` }), el('span', { text: `${v.critical} critical` }),
       el('span', { text: `${v.warning} warning` }), el('span', { text: `${v.held} episodes held` }));
-    const now = Date.now();
-    $('#alerts-table tbody').replaceChildren(...v.page.items.map(r => el('tr', {
-      class: 'clickable' + (now - r.receivedMillis < 3000 ? ' fresh' : ''), 'data-alert': r.alertId, 'data-key': r.key,
-      onclick: () => { location.hash = 'port=' + encodeURIComponent(r.key); } },
-    el('td', {}, badge(r.severity)), el('td', {}, badge(r.state)), el('td', { text: r.key }),
-    el('td', { text: fmtTime(r.firstBucketMillis) }), el('td', { text: fmtTime(r.lastBucketMillis) }),
-    el('td', { class: 'num', text: r.count }), el('td', { class: 'num', text: fmtNum(r.peakScore) }),
-    el('td', { text: r.modelId }), el('td', { text: new Date(r.receivedMillis).toLocaleTimeString() }))));
+    // rows whose episode did not change are kept as they are (no rebuild, no flash): at 100 updates/s
+    // only the changed rows cost the page anything
+    const rows = ui.alertRows || new Map(), next = new Map();
+    const tbody = $('#alerts-table tbody');
+    let changed = 0;
+    const wanted = v.page.items.map(r => {
+      const sig = [r.severity, r.state, r.lastBucketMillis, r.count, r.peakScore].join('/');
+      const old = rows.get(r.alertId);
+      if (old && old.sig === sig) { next.set(r.alertId, old); return old.tr; }
+      const tr = el('tr', { class: 'clickable' + (old || ui.alertRows ? ' fresh' : ''), 'data-alert': r.alertId, 'data-key': r.key,
+        onclick: () => { location.hash = 'port=' + encodeURIComponent(r.key); } },
+      el('td', {}, badge(r.severity)), el('td', {}, badge(r.state)), el('td', { text: r.key }),
+      el('td', { text: fmtTime(r.firstBucketMillis) }), el('td', { text: fmtTime(r.lastBucketMillis) }),
+      el('td', { class: 'num', text: r.count }), el('td', { class: 'num', text: fmtNum(r.peakScore) }),
+      el('td', { text: r.modelId }), el('td', { text: new Date(r.receivedMillis).toLocaleTimeString() }));
+      next.set(r.alertId, { sig, tr });
+      changed++;
+      return tr;
+    });
+    // a flash per changed row while few change; under a storm of updates a still highlight (animating
+    // dozens of rows every second would keep the page busy repainting)
+    if (changed > 5) wanted.forEach(tr => { if (tr.classList.contains('fresh')) { tr.classList.remove('fresh'); tr.classList.add('changed'); } });
+    ui.alertRows = next;
+    if (wanted.length !== tbody.children.length || wanted.some((tr, i) => tbody.children[i] !== tr)) tbody.replaceChildren(...wanted);
     if (!v.page.items.length) $('#alerts-table tbody').append(el('tr', {}, el('td', { colspan: 9, text: 'no alerts' })));
-    pager($('#alerts-pager'), v.page, n => { a.page = n; loadAlerts(); });
+    pager($('#alerts-pager'), v.page, n => { a.page = n; ui.alertRows = null; loadAlerts(); });
   }
 
   // ---------------------------------------------------------------- annotation queue
@@ -300,7 +316,7 @@
   }));
   $('#port-filter').addEventListener('input', throttle(() => { ui.ports.page = 0; loadPorts(); }, 250));
   $('#port-state').addEventListener('change', () => { ui.ports.page = 0; loadPorts(); });
-  $('#alerts-open').addEventListener('change', () => { ui.alerts.page = 0; loadAlerts(); });
+  $('#alerts-open').addEventListener('change', () => { ui.alerts.page = 0; ui.alertRows = null; loadAlerts(); });
   window.addEventListener('hashchange', route);
   window.addEventListener('resize', throttle(() => ui.view === 'port' && ui.series && drawChart(ui.series), 300));
   api('/api/summary').then(showSummary).catch(() => {});
