@@ -80,8 +80,14 @@ public final class ConsoleCommand implements Command {
 
     /** The demo's console: default settings on the demo's broker, token from FLOWPULSE_CONSOLE_TOKEN (else read-only). */
     static ConsoleServer startForDemo(String bootstrap, int port) {
-        ConsoleServer server = ConsoleServer.start(ConsoleSettings.defaults(bootstrap).withPort(port)
-                .withToken(System.getenv("FLOWPULSE_CONSOLE_TOKEN")));
+        ConsoleSettings settings = ConsoleSettings.defaults(bootstrap).withPort(port).withToken(System.getenv("FLOWPULSE_CONSOLE_TOKEN"));
+        ConsoleServer server;
+        try {
+            server = ConsoleServer.start(settings);
+        } catch (RuntimeException e) { // the port is taken: the demo goes on with the console on a free one
+            DemoCommand.say("web console: port " + port + " is not free (" + rootMessage(e) + "), using any free port");
+            server = ConsoleServer.start(settings.withPort(0));
+        }
         DemoCommand.say("web console: " + server.url() + (server.state().summary().readOnly()
                 ? "   (read-only; set FLOWPULSE_CONSOLE_TOKEN to label flows there)" : "   (labels need the token of FLOWPULSE_CONSOLE_TOKEN)"));
         return server;

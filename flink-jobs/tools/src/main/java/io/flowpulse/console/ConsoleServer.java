@@ -82,7 +82,13 @@ public final class ConsoleServer implements AutoCloseable {
     /** Starts the server and the topic reader; {@link #port()} tells the bound port. */
     public static ConsoleServer start(ConsoleSettings settings) {
         ConsoleServer s = new ConsoleServer(settings);
-        s.app.start();
+        try {
+            s.app.start();
+        } catch (RuntimeException e) {
+            s.events.close();
+            s.labels.close();
+            throw e;
+        }
         s.follower.start();
         LOG.info("console on {} ({})", s.url(), settings.readOnly() ? "read-only" : "labels writable with the token");
         return s;

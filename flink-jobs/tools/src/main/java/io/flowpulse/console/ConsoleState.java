@@ -57,6 +57,7 @@ public final class ConsoleState {
     static final int VERSIONS_PER_MODEL = 50;
     static final int MODEL_EVENTS_KEPT = 500;
     static final int RECENT_LABELS = 20;
+    static final int MAX_KNOWN_LABELS = 50;
 
     private final ConsoleSettings settings;
     private final Map<String, PortSeries> ports = new HashMap<>();
@@ -74,6 +75,7 @@ public final class ConsoleState {
     private final Map<String, Long> servingVersion = new HashMap<>();
     private final ArrayDeque<ModelEventView> modelEvents = new ArrayDeque<>();
     private long newestBucket = Long.MIN_VALUE;
+    private List<String> waitingFor = List.of();
     private long records;
     private long undecodable;
     private long droppedKeys;
@@ -135,7 +137,11 @@ public final class ConsoleState {
             budgetWindows.pollFirstEntry();
         }
         requestWindowOf.put(r.getRequestId(), Long.toString(window));
-        r.getProbabilities().keySet().forEach(l -> knownLabels.add(l.toString()));
+        r.getProbabilities().keySet().forEach(l -> {
+            if (knownLabels.size() < MAX_KNOWN_LABELS) {
+                knownLabels.add(l.toString());
+            }
+        });
         if (labelledIds.contains(r.getRequestId().toString())) {
             countLabelInWindow(r.getRequestId().toString());
             return;
@@ -150,8 +156,13 @@ public final class ConsoleState {
 
     public synchronized void onLabel(Annotation a) {
         records++;
+        if (a.getRequestId() != null && labelledIds.contains(a.getRequestId().toString())) {
+            return; // the console's own write, read back from the topic (or a duplicate): counted once
+        }
         labelled++;
-        knownLabels.add(a.getLabel().toString());
+        if (knownLabels.size() < MAX_KNOWN_LABELS) {
+            knownLabels.add(a.getLabel().toString());
+        }
         recentLabels.addFirst(new LabelView(a.getRequestId() == null ? "" : a.getRequestId().toString(),
                 a.getLabel().toString(), a.getAnnotator().toString(), a.getAnnotatedMillis()));
         while (recentLabels.size() > RECENT_LABELS) {
@@ -245,6 +256,11 @@ public final class ConsoleState {
             modelEvents.removeLast();
         }
         servingVersion.put(v.modelId(), e.getServingVersion());
+    }
+
+    /** Topics the reader could not find yet (missing, or the broker is unreachable). */
+    public synchronized void waitingFor(List<String> topics) {
+        waitingFor = List.copyOf(topics);
     }
 
     public synchronized void onUndecodable() {
@@ -452,7 +468,7 @@ public final class ConsoleState {
             }
         }
         return new Summary(ports.size(), states, open, pending.size(), modelVersions.size(), records, undecodable,
-                droppedKeys, settings.readOnly());
+                droppedKeys, settings.readOnly(), waitingFor);
     }
 
     // ------------------------------------------------------------------ helpers

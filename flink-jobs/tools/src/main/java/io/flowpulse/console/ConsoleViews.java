@@ -71,5 +71,5 @@ public final class ConsoleViews {
 
     /** Counts for the header and the live feed. */
     public record Summary(int ports, Map<String, Integer> portStates, int openAlerts, int pendingRequests,
-            int models, long records, long undecodable, long droppedKeys, boolean readOnly) {}
+            int models, long records, long undecodable, long droppedKeys, boolean readOnly, List<String> waitingFor) {}
 }

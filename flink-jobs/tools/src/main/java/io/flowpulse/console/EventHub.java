@@ -111,13 +111,12 @@ final class EventHub implements AutoCloseable {
         }
     }
 
+    /** Every 15 s: the summary again (keeps idle connections open and the footer current). */
     private void ping() {
-        for (SseClient c : clients) {
-            try {
-                c.sendComment("ping");
-            } catch (RuntimeException e) {
-                clients.remove(c);
-            }
+        try {
+            broadcast("summary", state.summary());
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(EventHub.class).warn("console live feed", e);
         }
     }
 

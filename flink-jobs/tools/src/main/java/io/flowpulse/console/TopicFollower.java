@@ -53,6 +53,7 @@ final class TopicFollower implements AutoCloseable {
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        state.waitingFor(new ArrayList<>(topics()));
         thread = new Thread(this::run, "flowpulse-console-topics");
         thread.setDaemon(true);
     }
@@ -91,6 +92,9 @@ final class TopicFollower implements AutoCloseable {
             }
             assignedTopics.add(topic);
         }
+        List<String> missing = new ArrayList<>(topics());
+        missing.removeAll(assignedTopics);
+        state.waitingFor(missing);
         if (!more.isEmpty()) {
             List<TopicPartition> all = new ArrayList<>(consumer.assignment());
             all.addAll(more);

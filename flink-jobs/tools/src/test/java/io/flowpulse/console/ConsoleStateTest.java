@@ -124,6 +124,10 @@ class ConsoleStateTest {
         assertEquals(1, q.windowLabelled());
         assertTrue(q.labels().containsAll(List.of("long", "short")));
         assertTrue(s.wasLabelled("r2"));
+        s.onLabel(Annotation.newBuilder().setRequestId("r2").setKey(request("r2", 0).getKey()).setFeatures(Map.of())
+                .setLabel("long").setAnnotator("ada").setAnnotatedMillis(1).build()); // read back from the topic
+        assertEquals(1, s.queue(0, 10).labelled(), "counted once");
+        assertEquals(1, s.queue(0, 10).recentLabels().size());
         s.onRequest(request("r2", 0.4)); // a replayed request that is already labelled stays out of the queue
         assertEquals(1, s.queue(0, 10).pending());
     }

@@ -287,7 +287,8 @@
     const st = s.portStates;
     $('#port-states').replaceChildren(...Object.entries(st).map(([k, n]) => el('span', {}, badge(k), ' ' + n)));
     $('#footer').textContent = `${s.ports} port keys · ${s.records.toLocaleString('en')} records read · ${s.undecodable} undecodable` +
-      (s.droppedKeys ? ` · ${s.droppedKeys} points of keys beyond the key limit dropped` : '');
+      (s.droppedKeys ? ` · ${s.droppedKeys} points of keys beyond the key limit dropped` : '') +
+      (s.waitingFor && s.waitingFor.length ? ` · waiting for topics (missing, or Kafka unreachable): ${s.waitingFor.join(', ')}` : '');
   }
   const live = {
     ports: throttle(() => ui.view === 'ports' ? loadPorts() : ui.view === 'port' ? loadSeries() : null, 2000),
