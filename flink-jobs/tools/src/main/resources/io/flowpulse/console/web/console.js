@@ -16,7 +16,7 @@
   const fmtNum = x => x == null || Number.isNaN(x) ? '' : Math.abs(x) >= 1e6 ? x.toExponential(3) : (Math.round(x * 1000) / 1000).toLocaleString('en');
   // axis labels: 1.2 G, 350 M, 12 k
   const fmtSI = x => { const a = Math.abs(x); for (const [d, u] of [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']]) if (a >= d) return +(x / d).toFixed(2) + ' ' + u; return String(+x.toFixed(2)); };
-  const badge = (s) => el('span', { class: 'badge ' + s.replace(' ', ''), text: s });
+  const badge = (s, cls) => el('span', { class: 'badge ' + (cls || s).replace(' ', ''), text: s });
   const api = async (path, opts) => {
     const r = await fetch(path, opts);
     const body = await r.json().catch(() => ({}));
@@ -254,10 +254,10 @@
     const card = x.decodeError ? 'payload: ' + x.decodeError : x.labels.length
       ? el('span', {}, 'classes ', el('code', { text: x.labels.join(', ') }), ' · features ', el('code', { text: x.features.join(', ') }))
       : '\u2013';
-    const outcome = badge(x.outcome === 'accepted' ? 'ok' : x.outcome === 'rejected' ? 'critical' : 'no data');
+    const outcome = badge(x.outcome, x.outcome === 'accepted' ? 'ok' : x.outcome === 'rejected' ? 'critical' : 'nodata');
     return el('tr', { 'data-version': x.version },
       el('td', { text: 'v' + x.version }), el('td', { text: x.serving ? '\u2714 serving' : '' }),
-      el('td', {}, outcome, ' ' + x.outcome + (x.reason ? ': ' + x.reason : '')),
+      el('td', {}, outcome, x.reason ? ' ' + x.reason : ''),
       el('td', { text: fmtTime(x.createdMillis) }), el('td', { text: x.format }),
       el('td', { text: Object.entries(x.metrics).map(([k, val]) => `${k}=${fmtNum(val)}`).join(', ') || '\u2013' }),
       el('td', { class: 'num', text: x.payloadBytes.toLocaleString('en') + ' B' }), el('td', { text: x.signed ? 'yes' : 'no' }),
