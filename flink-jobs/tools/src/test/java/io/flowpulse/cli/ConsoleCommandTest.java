@@ -15,9 +15,12 @@ import picocli.CommandLine;
 class ConsoleCommandTest {
 
     static ConsoleCommand parse(String... args) {
-        CommandLine console = FlowpulseCli.commandLine(false).getSubcommands().get("console");
-        console.parseArgs(args);
-        return console.getCommand();
+        CommandLine cl = FlowpulseCli.commandLine(false);
+        String[] line = new String[args.length + 1];
+        line[0] = "console";
+        System.arraycopy(args, 0, line, 1, args.length);
+        cl.parseArgs(line);
+        return cl.getSubcommands().get("console").getCommand();
     }
 
     @Test
