@@ -73,8 +73,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--bad-records", paramLabel = "N", defaultValue = "3", description = "malformed records to publish, to show the dead-letter path (default ${DEFAULT-VALUE})")
     int badRecords;
 
-    @Option(names = "--keep-running", description = "keep broker and web UI up after the run until Ctrl-C")
+    @Option(names = "--keep-running", description = "keep broker and web UI up after the run until Ctrl-C; also starts the web console")
     boolean keepRunning;
+
+    @Option(names = "--console-port", paramLabel = "N", defaultValue = "8080",
+            description = "port of the web console with --keep-running (default ${DEFAULT-VALUE}; 0 = any free port)")
+    int consolePort;
 
     @Override
     public Integer call() throws Exception {
@@ -88,6 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
         long started = System.nanoTime();
 
         EmbeddedKafkaCluster kafka = null;
+        io.flowpulse.console.ConsoleServer console = null;
         String bootstrap = kafkaOptions.orNull();
         try {
             if (bootstrap == null) {
@@ -121,6 +126,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             EmbeddedKafkaCluster.createTopics(bootstrap, 2, topics, Set.of(jobConf.get(JobOptions.TOPIC_MODELS)), new Properties());
             say("topics: " + String.join(", ", topics));
+            if (keepRunning) { // the web console (issue 15): live during the run, up until Ctrl-C
+                console = ConsoleCommand.startForDemo(bootstrap, consolePort);
+            }
 
             Map<String, Long> published = publish(bootstrap, jobConf, duration);
 
@@ -146,6 +154,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
+            if (console != null) {
+                console.close();
+            }
             if (kafka != null) {
                 kafka.close();
             }

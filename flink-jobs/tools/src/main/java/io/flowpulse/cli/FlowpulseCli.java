@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
         footer = {"", "Run './flowpulse demo' to see everything work on this machine (embedded Kafka, local Flink)."},
         subcommands = {
                 DemoCommand.class,
+                ConsoleCommand.class,
                 JobCommand.class,
                 FlowsCommand.class,
                 ReplayCommand.class,
