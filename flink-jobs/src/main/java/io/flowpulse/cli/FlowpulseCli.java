@@ -19,6 +19,7 @@ public final class FlowpulseCli {
                 new PlotCommand(),
                 new BenchPortKeysCommand(),
                 new TrainCommand(),
+                new ExplainCommand(),
                 new EvaluateClassifierCommand(),
                 new ClassifyStreamCommand(),
                 new BenchClassifierCommand(),

@@ -32,20 +32,44 @@ public final class LabelledTable {
     }
 
     /**
-     * Reads a CSV (plain or .gz) with a header. Columns that are numeric in every row become
-     * features (unless {@code features} lists them explicitly); the label column is kept as text.
+     * Reads a CSV (plain or .gz) with a header, or every {@code *.csv} / {@code *.csv.gz} of a
+     * directory (in name order, all with the same header). Columns that are numeric in every row
+     * become features (unless {@code features} lists them explicitly); the label column is kept as text.
      */
     public static LabelledTable fromCsv(Path file, String labelColumn, List<String> features) throws IOException {
         List<String[]> raw = new ArrayList<>();
-        String[] header;
-        try (InputStream in0 = Files.newInputStream(file);
-                InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(in0) : in0;
-                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            header = r.readLine().split(",", -1);
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (!line.isBlank()) {
-                    raw.add(line.split(",", -1));
+        String[] header = null;
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(file)) {
+            try (java.util.stream.Stream<Path> s = Files.list(file)) {
+                s.filter(f -> f.getFileName().toString().endsWith(".csv") || f.getFileName().toString().endsWith(".csv.gz"))
+                        .sorted().forEach(files::add);
+            }
+            if (files.isEmpty()) {
+                throw new IllegalArgumentException("no .csv files in " + file);
+            }
+        } else {
+            files.add(file);
+        }
+        for (Path f : files) {
+            try (InputStream in0 = Files.newInputStream(f);
+                    InputStream in = f.toString().endsWith(".gz") ? new GZIPInputStream(in0) : in0;
+                    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String first = r.readLine();
+                if (first == null) {
+                    throw new IllegalArgumentException("empty CSV " + f);
+                }
+                String[] h = first.split(",", -1);
+                if (header == null) {
+                    header = h;
+                } else if (!java.util.Arrays.equals(header, h)) {
+                    throw new IllegalArgumentException("header of " + f + " differs from the first file's");
+                }
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (!line.isBlank()) {
+                        raw.add(line.split(",", -1));
+                    }
                 }
             }
         }
