@@ -79,7 +79,7 @@ public final class ExplainCommand implements Command {
         ExplainParams defaults = ExplainParams.defaults();
         ExplainParams p = new ExplainParams(defaults.trainFraction, a.getInt("iterations", defaults.iterations),
                 a.getInt("stability-iterations", defaults.stabilityIterations),
-                a.getDouble("sample-fraction", defaults.sampleFraction), a.getInt("top-k", defaults.topK), defaults.maxImpurity,
+                a.getDouble("sample-fraction", defaults.sampleFraction), defaults.minSample, a.getInt("top-k", defaults.topK), defaults.maxImpurity,
                 defaults.maxDepth, a.getInt("importance-rows", defaults.importanceRows), defaults.importanceRepeats,
                 defaults.topDepth, defaults.topImportance, defaults.separationF1, a.getLong("seed", defaults.seed));
         ShortcutRules rules = rules(a);

@@ -39,7 +39,7 @@ public final class TrainCommand implements Command {
             "                             (with --publish and no --champion: the newest version of --model-id on the topic)",
             "  --force                    write/publish even if not better than the champion",
             "  --publish --bootstrap-servers H:P [--topic models]   send the signed update to Kafka",
-            "");
+            "") + TrainGate.HELP;
 
     @Override
     public String name() {
@@ -57,9 +57,14 @@ public final class TrainCommand implements Command {
             System.out.print(HELP);
             return 0;
         }
-        CliArgs a = CliArgs.parse(args, Set.of("dataset", "label-column", "model", "trees", "depth", "features",
+        // issue 16: the gate's options and flags (TrainGate)
+        Set<String> options = new java.util.HashSet<>(Set.of("dataset", "label-column", "model", "trees", "depth", "features",
                 "exclude", "test-fraction", "seed", "model-id", "version", "output", "signing-key-file", "champion",
-                "bootstrap-servers", "topic", "labels-topic"), Set.of("force", "publish"));
+                "bootstrap-servers", "topic", "labels-topic"));
+        options.addAll(TrainGate.OPTIONS);
+        Set<String> flags = new java.util.HashSet<>(Set.of("force", "publish"));
+        flags.addAll(TrainGate.FLAGS);
+        CliArgs a = CliArgs.parse(args, options, flags);
         String kind = a.get("model", "rf");
         if (!kind.equals("rf") && !kind.equals("lr") && !kind.equals("gbt")) {
             throw new CliArgs.UsageException("--model rf, gbt or lr");
@@ -81,10 +86,13 @@ public final class TrainCommand implements Command {
             labelColumn = a.require("label-column");
             all = LabelledTable.fromCsv(dataset, labelColumn, features);
         }
+        List<String> excluded = new java.util.ArrayList<>();
         if (a.has("exclude")) {
             List<String> drop = List.of(a.get("exclude", "").split(","));
             all = all.without(drop);
+            excluded.addAll(drop);
         }
+        all = TrainGate.prepare(a, all, features, excluded);   // issue 16: identifiers and duplicates out
         LabelledTable[] split = all.stratifiedSplit(a.getDouble("test-fraction", 0.3), seed);
         ModelTraining.Params training = trainingParams(a, seed);
         ForestTrainer.Params params = training.forest();
@@ -94,6 +102,12 @@ public final class TrainCommand implements Command {
         ClassificationMetrics m = ClassificationMetrics.evaluate(model, split[1]);
         System.out.printf("trained %s on %,d rows x %d features in %.1f s; held-out %,d rows:%n%s%n",
                 model.format(), split[0].size(), all.names.size(), trainSeconds, split[1].size(), m.report());
+        // issue 16: the rollout gate (explanation, shortcut flags, leaks, one class) before anything is written
+        io.flowpulse.ml.explain.RolloutGate.Verdict verdict = TrainGate.check(a, model, split, seed);
+        if (verdict != null && !verdict.passed()) {
+            System.out.println("nothing written or published (the gate is not overridden by --force; --skip-gate skips it)");
+            return 4;
+        }
 
         // champion: the given model file, else (when publishing) the newest version of this model id on the topic
         ModelUpdate champion = null;
@@ -118,11 +132,16 @@ public final class TrainCommand implements Command {
         byte[] key = signingKey(a);
         String modelId = a.get("model-id", "flow-classifier");
         long version = a.getLong("version", Math.max(System.currentTimeMillis(), champion == null ? 0 : champion.getVersion() + 1));
-        ModelUpdate update = ModelTraining.signed(model, modelId, version, System.currentTimeMillis(), m.summary(), key);
+        Map<String, Double> metrics = new java.util.LinkedHashMap<>(m.summary());
+        if (verdict != null && verdict.explanation != null) {
+            metrics.putAll(verdict.explanation.metrics());
+        }
+        ModelUpdate update = ModelTraining.signed(model, modelId, version, System.currentTimeMillis(), metrics, key);
         Path out = Path.of(a.get("output", "model.avro"));
         Files.write(out, Codecs.MODEL_UPDATE.encode(update));
         Path card = Path.of(out + ".card.json");
-        Files.writeString(card, modelCard(update, dataset, labelColumn, all, split, kind, params, m, trainSeconds));
+        Files.writeString(card, modelCard(update, dataset, labelColumn, all, split, kind, params, m, trainSeconds)
+                .replaceFirst("\n\\}\n$", ",\n" + java.util.regex.Matcher.quoteReplacement(TrainGate.cardSection(verdict, excluded)) + "\n}\n"));
         System.out.printf("wrote %s (%,d bytes, %s v%d, signed) and %s%n", out, Files.size(out), modelId, version, card);
         if (a.has("publish")) {
             try (TopicWriter w = io.flowpulse.active.TrainingService.modelWriter(a.require("bootstrap-servers"))) {

@@ -32,6 +32,9 @@ public final class TrainerCommand implements Command {
             "  --model rf|gbt|lr --trees N --depth N --seed N   as in ./flowpulse train",
             "  --model-id ID --signing-key-file FILE             (else FLOWPULSE_MODEL_KEY)",
             "  --once                              take the labels present now, retrain if due, exit",
+            "  rollout gate (a better challenger is still refused when it fails it; the log line says why):",
+            "  --min-fidelity F --max-leak F (default 0.8, 0.01) --top-k N --shortcut-rules SPEC --shortcut-kind K=RE",
+            "  --skip-gate                         publish on macro F1 alone",
             "");
 
     @Override
@@ -50,9 +53,11 @@ public final class TrainerCommand implements Command {
             System.out.print(HELP);
             return 0;
         }
-        CliArgs a = CliArgs.parse(args, Set.of("initial", "label-column", "features", "exclude", "holdout", "holdout-fraction",
-                "retrain-after", "schedule", "max-size", "state-dir", "model", "trees", "depth", "seed", "model-id",
-                "signing-key-file", "bootstrap-servers", "labels-topic", "models-topic"), Set.of("once"));
+        Set<String> options = new java.util.HashSet<>(Set.of("initial", "label-column", "features", "exclude", "holdout",
+                "holdout-fraction", "retrain-after", "schedule", "max-size", "state-dir", "model", "trees", "depth", "seed",
+                "model-id", "signing-key-file", "bootstrap-servers", "labels-topic", "models-topic"));
+        options.addAll(TrainGate.OPTIONS);   // issue 16: the rollout gate's options
+        CliArgs a = CliArgs.parse(args, options, Set.of("once", "skip-gate"));
         long seed = a.getLong("seed", 42);
         String labelColumn = a.require("label-column");
         List<String> features = a.has("features") ? List.of(a.get("features", "").split(",")) : null;
@@ -77,6 +82,7 @@ public final class TrainerCommand implements Command {
         ModelTraining.Params params = TrainCommand.trainingParams(a, seed);
         ActiveTrainer trainer = new ActiveTrainer(store, heldOut, params, a.get("model-id", "flow-classifier"),
                 TrainCommand.signingKey(a), a.getInt("retrain-after", 100), a.getDuration("schedule", Duration.ZERO));
+        trainer.gate(TrainGate.serviceParams(a, seed));   // issue 16: refuse shortcut, unfaithful, one-class, leaking models
         try (TrainingService service = new TrainingService(a.require("bootstrap-servers"), a.get("labels-topic", "labels"),
                 a.get("models-topic", "models"), trainer, stateDir)) {
             System.out.printf("trainer: %,d labelled flows in the store %s, held-out %,d, champion %s%n", store.size(),

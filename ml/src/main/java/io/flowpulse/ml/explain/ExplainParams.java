@@ -13,6 +13,11 @@ public final class ExplainParams {
     public final int stabilityIterations;
     /** Re-sample size as a share of the training rows (Trustee's samples_size). */
     public final double sampleFraction;
+    /**
+     * Re-samples hold at least this many rows when the data has them (Trustee's {@code num_samples},
+     * 2000): on a small table a 30 % re-sample teaches a student too little.
+     */
+    public final int minSample;
     /** Branches kept by the top-k pruning (Trustee: 10). */
     public final int topK;
     /** Split nodes on top branches at or under this Gini impurity become leaves (Trustee: 0.1). */
@@ -31,8 +36,8 @@ public final class ExplainParams {
     public final double separationF1;
     public final long seed;
 
-    public ExplainParams(double trainFraction, int iterations, int stabilityIterations, double sampleFraction, int topK,
-            double maxImpurity, int maxDepth, int importanceRows, int importanceRepeats, int topDepth, int topImportance,
+    public ExplainParams(double trainFraction, int iterations, int stabilityIterations, double sampleFraction, int minSample,
+            int topK, double maxImpurity, int maxDepth, int importanceRows, int importanceRepeats, int topDepth, int topImportance,
             double separationF1, long seed) {
         if (trainFraction <= 0 || trainFraction >= 1 || sampleFraction <= 0 || sampleFraction > 1) {
             throw new IllegalArgumentException("fractions in (0, 1)");
@@ -44,6 +49,7 @@ public final class ExplainParams {
         this.iterations = iterations;
         this.stabilityIterations = stabilityIterations;
         this.sampleFraction = sampleFraction;
+        this.minSample = minSample;
         this.topK = topK;
         this.maxImpurity = maxImpurity;
         this.maxDepth = maxDepth;
@@ -57,26 +63,26 @@ public final class ExplainParams {
 
     /** 10 x 3 Trustee rounds on 30 % re-samples, top-10 branches, importance on 5,000 rows x 2 shuffles. */
     public static ExplainParams defaults() {
-        return new ExplainParams(0.7, 10, 3, 0.3, 10, 0.1, 0, 5_000, 2, 3, 5, 0.98, 42);
+        return new ExplainParams(0.7, 10, 3, 0.3, 2_000, 10, 0.1, 0, 5_000, 2, 3, 5, 0.98, 42);
     }
 
     /** A lighter run for the training service's gate: 5 x 2 rounds, importance on 2,000 rows. */
     public static ExplainParams forGate() {
-        return new ExplainParams(0.7, 5, 2, 0.3, 10, 0.1, 0, 2_000, 1, 3, 5, 0.98, 42);
+        return new ExplainParams(0.7, 5, 2, 0.3, 2_000, 10, 0.1, 0, 2_000, 1, 3, 5, 0.98, 42);
     }
 
     public ExplainParams withTopK(int k) {
-        return new ExplainParams(trainFraction, iterations, stabilityIterations, sampleFraction, k, maxImpurity, maxDepth,
+        return new ExplainParams(trainFraction, iterations, stabilityIterations, sampleFraction, minSample, k, maxImpurity, maxDepth,
                 importanceRows, importanceRepeats, topDepth, topImportance, separationF1, seed);
     }
 
     public ExplainParams withRounds(int iterations, int stabilityIterations) {
-        return new ExplainParams(trainFraction, iterations, stabilityIterations, sampleFraction, topK, maxImpurity, maxDepth,
+        return new ExplainParams(trainFraction, iterations, stabilityIterations, sampleFraction, minSample, topK, maxImpurity, maxDepth,
                 importanceRows, importanceRepeats, topDepth, topImportance, separationF1, seed);
     }
 
     public ExplainParams withSeed(long seed) {
-        return new ExplainParams(trainFraction, iterations, stabilityIterations, sampleFraction, topK, maxImpurity, maxDepth,
+        return new ExplainParams(trainFraction, iterations, stabilityIterations, sampleFraction, minSample, topK, maxImpurity, maxDepth,
                 importanceRows, importanceRepeats, topDepth, topImportance, separationF1, seed);
     }
 }

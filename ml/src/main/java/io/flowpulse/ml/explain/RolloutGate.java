@@ -34,8 +34,17 @@ public final class RolloutGate {
             this.rules = rules;
         }
 
+        /** For {@code train}, which removes repeated rows before its split: no shared row is tolerated. */
         public static Params defaults() {
             return new Params(0.8, 0.0, ExplainParams.defaults(), ShortcutRules.defaults());
+        }
+
+        /**
+         * For the training service: a lighter explanation (it runs on every better challenger), and up
+         * to 1 % of the held-out rows may coincide with labelled flows (short flows repeat exactly).
+         */
+        public static Params forService() {
+            return new Params(0.8, 0.01, ExplainParams.forGate(), ShortcutRules.defaults());
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * <ol>
  *   <li>The rows are split into a student part ({@code trainFraction}) and a held-out part.</li>
  *   <li>Outer loop ({@code stabilityIterations}), inner loop ({@code iterations}): draw a re-sample
- *       of {@code sampleFraction} x the student part (without replacement) from the current
+ *       of {@code sampleFraction} x the student part (at least {@code minSample} rows, as far as there
+ *       are; without replacement) from the current
  *       dataset, fit a tree on 70 % of it, score its fidelity (macro F1 against the model) on the
  *       other 30 %, and add those 30 % with the model's predictions to the dataset (Trustee's
  *       aggregation). The best student of each outer round is kept.</li>
@@ -80,7 +81,7 @@ public final class TrusteeExplainer {
         for (int r : train) {
             data.add(r);
         }
-        int size = Math.max(2, (int) (nTrain * p.sampleFraction));
+        int size = Math.max(Math.max(2, (int) (nTrain * p.sampleFraction)), p.minSample);
         List<SurrogateTree> top = new ArrayList<>();
         int trained = 0;
         for (int s = 0; s < p.stabilityIterations; s++) {
