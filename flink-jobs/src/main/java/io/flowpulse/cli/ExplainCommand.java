@@ -95,8 +95,8 @@ public final class ExplainCommand implements Command {
         System.out.print(e.report());
         double minFidelity = a.getDouble("min-fidelity", RolloutGate.Params.defaults().minFidelity);
         List<String> gate = new java.util.ArrayList<>();
-        if (e.trustee.fidelity < minFidelity) {
-            gate.add(String.format(java.util.Locale.ROOT, "fidelity %.3f below %.3f", e.trustee.fidelity, minFidelity));
+        if (e.trustee.supportedFidelity < minFidelity) {
+            gate.add(String.format(java.util.Locale.ROOT, "fidelity %.3f below %.3f", e.trustee.supportedFidelity, minFidelity));
         }
         if (!e.flaggedOnTopBranches().isEmpty()) {
             gate.add("top-" + p.topK + " branches rest on flagged features " + names(e));

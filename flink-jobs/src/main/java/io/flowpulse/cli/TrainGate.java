@@ -24,7 +24,7 @@ final class TrainGate {
             "                             such as Attempted Category); by default they are never features",
             "  --keep-duplicates          keep repeated rows (same features and label); by default they go before the split",
             "  rollout gate (before writing or publishing; exit code 4 when it refuses):",
-            "  --min-fidelity F           refuse below this surrogate fidelity (macro F1 tree vs model; default 0.8)",
+            "  --min-fidelity F           refuse below this surrogate fidelity (macro F1 tree vs model over the classes with >= 10 held-out rows; default 0.8)",
             "  --max-leak F               refuse when more than this share of held-out rows is in the training set (default 0)",
             "  --top-k N                  top surrogate branches that must not rest on flagged features (default 10)",
             "  --shortcut-rules SPEC      shortcut-prone kinds as kind=regex;... (see ./flowpulse explain --help)",
@@ -83,8 +83,10 @@ final class TrainGate {
         RolloutGate.Verdict v = RolloutGate.check(model, split[0], split[1], params(a, seed));
         if (v.explanation != null) {
             var e = v.explanation;
-            System.out.printf(Locale.ROOT, "explanation (%.1f s): surrogate fidelity %.4f (pruned top-%d %.4f), accuracy %.4f; "
-                    + "decided by %s; %d shortcut flag(s)%n", e.totalSeconds(), e.trustee.fidelity, e.params.topK,
+            System.out.printf(Locale.ROOT, "explanation (%.1f s): surrogate fidelity %.4f (%.4f over %d classes with >= %d "
+                    + "held-out rows; pruned top-%d %.4f), accuracy %.4f; decided by %s; %d shortcut flag(s)%n", e.totalSeconds(),
+                    e.trustee.fidelity, e.trustee.supportedFidelity, e.trustee.supportedClasses,
+                    io.flowpulse.ml.explain.TrusteeExplainer.MIN_CLASS_ROWS, e.params.topK,
                     e.trustee.prunedFidelity, e.trustee.accuracy, first(e.decisiveFeatures(), 5), e.flags.size());
             e.flags.forEach(f -> System.out.println("  FLAG " + f));
         }

@@ -105,8 +105,10 @@ public final class ModelExplanation {
         sb.append(String.format(Locale.ROOT, "%nsurrogate tree (Trustee: %d students, %d x %d rounds on %.0f%% re-samples; "
                 + "held-out %,d rows):%n", trustee.studentsTrained, params.stabilityIterations, params.iterations,
                 100 * params.sampleFraction, trustee.heldOut.length));
-        sb.append(String.format(Locale.ROOT, "  full tree   : %d leaves, depth %d, fidelity (macro F1 vs model) %.4f, accuracy %.4f%n",
-                trustee.tree.leaves(), trustee.tree.depth(), trustee.fidelity, trustee.accuracy));
+        sb.append(String.format(Locale.ROOT, "  full tree   : %d leaves, depth %d, fidelity (macro F1 vs model) %.4f, "
+                + "over the %d classes with >= %d held-out rows %.4f; accuracy %.4f%n", trustee.tree.leaves(), trustee.tree.depth(),
+                trustee.fidelity, trustee.supportedClasses, TrusteeExplainer.MIN_CLASS_ROWS, trustee.supportedFidelity,
+                trustee.accuracy));
         sb.append(String.format(Locale.ROOT, "  pruned top-%d: %d leaves, depth %d, fidelity %.4f, accuracy %.4f; stability %.4f%n",
                 params.topK, trustee.pruned.leaves(), trustee.pruned.depth(), trustee.prunedFidelity, trustee.prunedAccuracy,
                 trustee.stability));
@@ -155,6 +157,7 @@ public final class ModelExplanation {
     public Map<String, Double> metrics() {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("explain_fidelity", trustee.fidelity);
+        m.put("explain_fidelity_supported", trustee.supportedFidelity);
         m.put("explain_pruned_fidelity", trustee.prunedFidelity);
         m.put("explain_accuracy", trustee.accuracy);
         m.put("explain_stability", trustee.stability);
@@ -177,8 +180,8 @@ public final class ModelExplanation {
         StringBuilder sb = new StringBuilder("{");
         sb.append(String.format(Locale.ROOT, "\"method\": \"Trustee surrogate tree (%d x %d rounds, top-%d pruning) + permutation importance\", ",
                 params.stabilityIterations, params.iterations, params.topK));
-        sb.append(String.format(Locale.ROOT, "\"fidelity\": %.6f, \"prunedFidelity\": %.6f, \"accuracy\": %.6f, \"stability\": %.6f, ",
-                trustee.fidelity, trustee.prunedFidelity, nan0(trustee.accuracy), trustee.stability));
+        sb.append(String.format(Locale.ROOT, "\"fidelity\": %.6f, \"supportedFidelity\": %.6f, \"prunedFidelity\": %.6f, \"accuracy\": %.6f, \"stability\": %.6f, ",
+                trustee.fidelity, trustee.supportedFidelity, trustee.prunedFidelity, nan0(trustee.accuracy), trustee.stability));
         sb.append(String.format(Locale.ROOT, "\"rows\": %d, \"seconds\": %.3f, ", rows, totalSeconds()));
         sb.append("\"decisiveFeatures\": ").append(strings(decisiveFeatures())).append(", ");
         sb.append("\"topImportance\": {");

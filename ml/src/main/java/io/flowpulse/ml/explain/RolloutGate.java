@@ -20,7 +20,10 @@ import java.util.TreeSet;
 public final class RolloutGate {
     /** Thresholds and the explanation's parameters. */
     public static final class Params {
-        /** Refused below this fidelity (macro F1 of the full surrogate tree against the model). */
+        /**
+         * Refused below this fidelity: macro F1 of the full surrogate tree against the model over the
+         * classes with at least 10 held-out rows ({@link TrusteeExplainer.Result#supportedFidelity}).
+         */
         public final double minFidelity;
         /** Refused when more than this share of the held-out rows also is in the training table. */
         public final double maxLeakFraction;
@@ -90,9 +93,10 @@ public final class RolloutGate {
             return new Verdict(refusals, null, leaked);
         }
         ModelExplanation e = ModelExplainer.explain(model, concat(train, test), p.explain, p.rules);
-        if (e.trustee.fidelity < p.minFidelity) {
-            refusals.add(String.format(Locale.ROOT, "the surrogate tree's fidelity %.3f is below %.3f: its explanation "
-                    + "cannot vouch for the model", e.trustee.fidelity, p.minFidelity));
+        if (e.trustee.supportedFidelity < p.minFidelity) {
+            refusals.add(String.format(Locale.ROOT, "the surrogate tree's fidelity %.3f (macro F1 vs the model over %d "
+                    + "classes with >= %d held-out rows) is below %.3f: its explanation cannot vouch for the model",
+                    e.trustee.supportedFidelity, e.trustee.supportedClasses, TrusteeExplainer.MIN_CLASS_ROWS, p.minFidelity));
         }
         Map<ShortcutDetector.Flag, List<SurrogateTree.Branch>> onTop = e.flaggedOnTopBranches();
         if (!onTop.isEmpty()) {

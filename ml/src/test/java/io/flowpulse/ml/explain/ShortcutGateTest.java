@@ -94,7 +94,7 @@ class ShortcutGateTest {
         RolloutGate.Verdict v = gate(flows(1_500, 3, false, false));
         assertTrue(v.passed(), v.summary() + "\n" + v.explanation.report());
         assertTrue(v.explanation.flags.isEmpty(), v.explanation.flags.toString());
-        assertTrue(v.explanation.trustee.fidelity >= 0.8, "fidelity " + v.explanation.trustee.fidelity);
+        assertTrue(v.explanation.trustee.supportedFidelity >= 0.8, "fidelity " + v.explanation.trustee.supportedFidelity);
         assertTrue(v.explanation.decisiveFeatures().containsAll(List.of("bytes", "packets")), v.explanation.decisiveFeatures().toString());
         assertEquals(v.explanation.trustee.fidelity, v.explanation.metrics().get("explain_fidelity"));
         assertTrue(v.explanation.json().contains("\"decisiveFeatures\""));
@@ -171,6 +171,22 @@ class ShortcutGateTest {
         RolloutGate.Verdict v = RolloutGate.check(hash, split[0], split[1], RolloutGate.Params.defaults());
         assertFalse(v.passed());
         assertTrue(v.summary().contains("fidelity") && v.summary().contains("below 0.800"), v.summary());
+    }
+
+    @Test
+    void aValueThatPicksOutOneClassAmongManyIsNotAFlagButALabelCopyIs() {
+        SplittableRandom r = new SplittableRandom(8);
+        int n = 3_000;
+        double[][] x = new double[n][];
+        int[] truth = new int[n];
+        for (int i = 0; i < n; i++) {
+            truth[i] = i % 3;
+            // column 0: a scripted attack (class 0) always sends 17 packets; column 1: the label itself
+            x[i] = new double[] {truth[i] == 0 ? 17 : 1 + r.nextInt(500) + r.nextDouble(), truth[i] * 10};
+        }
+        assertEquals(1.0, ShortcutDetector.bestSeparation(x, truth, 0, 3).f1, 1e-9);
+        assertTrue(ShortcutDetector.lookupF1(x, truth, 0, 3) < 0.6, "one class of three: " + ShortcutDetector.lookupF1(x, truth, 0, 3));
+        assertEquals(1.0, ShortcutDetector.lookupF1(x, truth, 1, 3), 1e-9);
     }
 
     @Test
