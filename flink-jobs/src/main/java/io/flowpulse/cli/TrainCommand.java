@@ -137,6 +137,9 @@ public final class TrainCommand implements Command {
             metrics.putAll(verdict.explanation.metrics());
         }
         ModelUpdate update = ModelTraining.signed(model, modelId, version, System.currentTimeMillis(), metrics, key);
+        if (verdict != null && verdict.explanation != null) {   // issue 16: the surrogate tree for per-flow reasons
+            update.setExplanation(java.nio.ByteBuffer.wrap(verdict.explanation.trustee.pruned.encode()));
+        }
         Path out = Path.of(a.get("output", "model.avro"));
         Files.write(out, Codecs.MODEL_UPDATE.encode(update));
         Path card = Path.of(out + ".card.json");

@@ -150,6 +150,7 @@ public final class ActiveTrainer {
                     + ": not published", train.size(), trainSeconds, evaluateSeconds);
         }
         Map<String, Double> metrics = new java.util.LinkedHashMap<>(m.summary());
+        io.flowpulse.ml.explain.ModelExplanation explanation = null;
         if (gate != null) {
             io.flowpulse.ml.explain.RolloutGate.Verdict v = io.flowpulse.ml.explain.RolloutGate.check(model, train, heldOut, gate);
             if (!v.passed()) {
@@ -158,12 +159,16 @@ public final class ActiveTrainer {
             }
             if (v.explanation != null) {
                 metrics.putAll(v.explanation.metrics());
+                explanation = v.explanation;
             }
         }
         long version = champion == null ? 1 : champion.getVersion() + 1;
         metrics.put("train_rows", (double) train.size());
         metrics.put("heldout_rows", (double) heldOut.size());
         ModelUpdate update = ModelTraining.signed(model, modelId, version, nowMillis, metrics, signingKey);
+        if (explanation != null) {
+            update.setExplanation(java.nio.ByteBuffer.wrap(explanation.trustee.pruned.encode()));
+        }
         String reason = champion == null ? "first model: published v" + version : "better: published v" + version;
         champion = update;
         return new Outcome(update, m.macroF1(), championF1, reason,

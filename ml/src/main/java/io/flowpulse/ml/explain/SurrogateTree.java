@@ -307,6 +307,104 @@ public final class SurrogateTree {
                 .replaceAll("0+$", "").replaceAll("\\.$", "");
     }
 
+    // ---------------------------------------------------------------- bytes
+
+    /** Format tag of {@link #encode()}: the pruned tree travels in {@code ModelUpdate.explanation}. */
+    public static final String FORMAT = "flowpulse-surrogate-tree-v1";
+
+    public byte[] encode() {
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+            out.writeUTF(FORMAT);
+            out.writeInt(featureNames.size());
+            for (String n : featureNames) {
+                out.writeUTF(n);
+            }
+            out.writeInt(classes.size());
+            for (String c : classes) {
+                out.writeUTF(c);
+            }
+            out.writeInt(nodes.size());
+            for (Node n : nodes) {
+                out.writeInt(n.feature);
+                out.writeDouble(n.threshold);
+                out.writeInt(n.left);
+                out.writeInt(n.right);
+                out.writeDouble(n.impurity);
+                out.writeInt(n.depth);
+                for (double c : n.counts) {
+                    out.writeDouble(c);
+                }
+            }
+            return bytes.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Decodes {@link #encode()}; checks every index, so a damaged payload fails here, not while serving. */
+    public static SurrogateTree decode(byte[] payload) throws java.io.IOException {
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(payload));
+        if (!FORMAT.equals(in.readUTF())) {
+            throw new java.io.IOException("not a " + FORMAT);
+        }
+        int f = in.readInt();
+        if (f < 1 || f > 100_000) {
+            throw new java.io.IOException("bad feature count " + f);
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < f; i++) {
+            names.add(in.readUTF());
+        }
+        int k = in.readInt();
+        if (k < 1 || k > 10_000) {
+            throw new java.io.IOException("bad class count " + k);
+        }
+        List<String> classes = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            classes.add(in.readUTF());
+        }
+        int n = in.readInt();
+        if (n < 1 || (long) n * (32 + 8L * k) > payload.length) {
+            throw new java.io.IOException("bad node count " + n);
+        }
+        List<Node> nodes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int feature = in.readInt();
+            double threshold = in.readDouble();
+            int left = in.readInt();
+            int right = in.readInt();
+            double impurity = in.readDouble();
+            int depth = in.readInt();
+            double[] counts = new double[k];
+            for (int c = 0; c < k; c++) {
+                counts[c] = in.readDouble();
+            }
+            if (feature >= f || feature < -1 || (feature >= 0 && (left <= i || left >= n || right <= i || right >= n))) {
+                throw new java.io.IOException("bad node " + i);
+            }
+            nodes.add(new Node(feature, threshold, left, right, counts, impurity, depth));
+        }
+        if (in.available() > 0) {
+            throw new java.io.IOException("trailing bytes");
+        }
+        return new SurrogateTree(names, classes, nodes);
+    }
+
+    /**
+     * The reasons of a decision: the conditions {@code x} meets on its way through this tree, and
+     * the leaf's class, e.g. {@code ["Dst Port > 21.5", "Bwd Packet Length Mean <= 692.3", "-> DDoS"]}.
+     */
+    public List<String> reasons(double[] x) {
+        List<String> out = new ArrayList<>();
+        for (Step s : path(x)) {
+            out.add(s.describe(featureNames));
+        }
+        out.add("-> " + classes.get(predict(x)));
+        return out;
+    }
+
     // ---------------------------------------------------------------- learning
 
     /**

@@ -11,7 +11,7 @@ import java.util.Set;
  * SVG is plain text any browser shows.
  */
 public final class TreeSvg {
-    static final int BOX_W = 200;
+    static final int BOX_W = 236;
     static final int BOX_H = 46;
     static final int GAP_X = 12;
     static final int GAP_Y = 34;
@@ -112,7 +112,7 @@ public final class TreeSvg {
     }
 
     private static String clip(String s) {
-        return s.length() <= 32 ? s : s.substring(0, 31) + "…";
+        return s.length() <= 40 ? s : s.substring(0, 39) + "…";
     }
 
     static String esc(String s) {

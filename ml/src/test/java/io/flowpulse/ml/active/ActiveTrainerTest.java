@@ -124,6 +124,7 @@ class ActiveTrainerTest {
         Map<String, Double> metrics = ok.published.getMetrics();
         assertTrue(metrics.get("explain_fidelity") >= 0.8, metrics.toString());
         assertEquals(0.0, metrics.get("explain_flags"), metrics.toString());
+        assertNotNull(ok.published.getExplanation(), "the surrogate tree travels for per-flow reasons");
     }
 
     static byte[] toBytes(ByteBuffer b) {

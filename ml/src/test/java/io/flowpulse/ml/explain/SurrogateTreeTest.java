@@ -114,4 +114,24 @@ class SurrogateTreeTest {
         // pruning to one branch with impurity 1.0 keeps nothing: a single leaf
         assertEquals(1, t.pruneTopK(1, 1.0).size());
     }
+
+    @Test
+    void encodesAndDecodesAndRejectsDamagedBytes() throws Exception {
+        double[][] x = rows(500, 8);
+        int[] y = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = rule(x[i]);
+        }
+        SurrogateTree t = SurrogateTree.fit(x, y, all(x.length), NAMES, CLASSES, SurrogateTree.Params.defaults());
+        SurrogateTree back = SurrogateTree.decode(t.encode());
+        assertEquals(t.toText(), back.toText());
+        assertEquals(List.of("a > " + SurrogateTree.number(t.root().threshold), back.reasons(new double[] {0.9, 0.9, 0}).get(1),
+                "-> z"), back.reasons(new double[] {0.9, 0.9, 0}));
+        byte[] bad = t.encode();
+        bad[bad.length - 9] ^= 0x7F;   // inside the last node's counts: still decodes
+        SurrogateTree.decode(bad);
+        byte[] truncated = java.util.Arrays.copyOf(t.encode(), t.encode().length - 3);
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> SurrogateTree.decode(truncated));
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> SurrogateTree.decode(new byte[] {0, 1, 65}));
+    }
 }
