@@ -14,7 +14,8 @@ import java.util.TreeSet;
 /**
  * The check a challenger passes before it may be published: it is refused (with the reasons) when
  * its training set has one class, when its validation leaks (rows identical in features and label
- * in both the training and the held-out table), when its surrogate tree is not faithful enough to
+ * in both the training and the held-out table; identifier columns are left out of that comparison,
+ * since the same flow twice differs in its id), when its surrogate tree is not faithful enough to
  * vouch for it, or when its top-k surrogate branches rest on flagged shortcut features.
  */
 public final class RolloutGate {
@@ -83,11 +84,14 @@ public final class RolloutGate {
             refusals.add("the training set has " + (trainClasses.isEmpty() ? "no class" : "one class (" + trainClasses.iterator().next()
                     + ")") + ": the model cannot learn to tell anything apart");
         }
-        int leaked = leakedRows(train, test);
+        // identical flows differ in their ids: compare rows on the columns that describe the flow
+        List<String> ids = p.rules.select(train.names, ShortcutRules.IDENTIFIER_KINDS);
+        boolean describe = !ids.isEmpty() && ids.size() < train.names.size();
+        int leaked = describe ? leakedRows(train.without(ids), test.without(ids)) : leakedRows(train, test);
         if (test.size() > 0 && (double) leaked / test.size() > p.maxLeakFraction) {
             refusals.add(String.format(Locale.ROOT, "the validation leaks: %,d of %,d held-out rows (%.1f%%) are identical "
-                    + "(features and label) to training rows (remove duplicates before splitting)", leaked, test.size(),
-                    100.0 * leaked / test.size()));
+                    + "(features%s and label) to training rows (remove duplicates before splitting)", leaked, test.size(),
+                    100.0 * leaked / test.size(), describe ? " but identifiers " + ids : ""));
         }
         if (trainClasses.size() < 2 || train.size() + test.size() < 4) {
             return new Verdict(refusals, null, leaked);

@@ -133,6 +133,21 @@ class ShortcutGateTest {
         LabelledTable[] clean = RolloutGate.withoutDuplicates(doubled).stratifiedSplit(0.3, 1);
         assertEquals(0, RolloutGate.leakedRows(clean[0], clean[1]));
         assertEquals(1_000, RolloutGate.withoutDuplicates(doubled).size());
+
+        // the same flows with a unique row id: still a leak (ids are left out of the comparison)
+        List<double[]> withId = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            double[] r = java.util.Arrays.copyOf(rows.get(i), rows.get(i).length + 1);
+            r[r.length - 1] = i;
+            withId.add(r);
+        }
+        List<String> names = new ArrayList<>(all.names);
+        names.add("id");
+        LabelledTable[] idSplit = new LabelledTable(names, withId, labels).stratifiedSplit(0.3, 1);
+        assertEquals(0, RolloutGate.leakedRows(idSplit[0], idSplit[1]), "every row differs in its id");
+        RolloutGate.Verdict vid = RolloutGate.check(ModelTraining.train(idSplit[0], RF), idSplit[0], idSplit[1],
+                RolloutGate.Params.defaults());
+        assertTrue(vid.summary().contains("the validation leaks") && vid.summary().contains("but identifiers [id]"), vid.summary());
     }
 
     @Test
