@@ -90,20 +90,12 @@ public final class PermutationImportance {
         return best;
     }
 
+    /** F1 per class 0..k-1 (class k is "unknown"); 0 for a class in neither. */
     private static double[] perClassF1(int[] ref, int[] pred, int k) {
-        long[] tp = new long[k + 1];
-        long[] r = new long[k + 1];
-        long[] p = new long[k + 1];
-        for (int i = 0; i < ref.length; i++) {
-            r[ref[i]]++;
-            p[pred[i]]++;
-            if (ref[i] == pred[i]) {
-                tp[ref[i]]++;
-            }
-        }
+        double[] all = TrusteeExplainer.f1PerClass(ref, pred, k + 1);
         double[] f1 = new double[k];
         for (int c = 0; c < k; c++) {
-            f1[c] = r[c] + p[c] == 0 ? 0 : 2.0 * tp[c] / (r[c] + p[c]);
+            f1[c] = Double.isNaN(all[c]) ? 0 : all[c];
         }
         return f1;
     }

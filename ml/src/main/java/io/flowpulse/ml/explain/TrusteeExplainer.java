@@ -195,78 +195,60 @@ public final class TrusteeExplainer {
     }
 
     /**
+     * F1 per class of {@code predicted} against {@code reference}; NaN for a class in neither.
+     */
+    static double[] f1PerClass(int[] reference, int[] predicted, int classes) {
+        long[] tp = new long[classes];
+        long[] ref = new long[classes];
+        long[] pred = new long[classes];
+        for (int i = 0; i < reference.length; i++) {
+            ref[reference[i]]++;
+            pred[predicted[i]]++;
+            if (reference[i] == predicted[i]) {
+                tp[reference[i]]++;
+            }
+        }
+        double[] f1 = new double[classes];
+        for (int c = 0; c < classes; c++) {
+            f1[c] = ref[c] + pred[c] == 0 ? Double.NaN : 2.0 * tp[c] / (ref[c] + pred[c]);
+        }
+        return f1;
+    }
+
+    /**
      * Macro F1 of {@code predicted} against {@code reference} over the classes that occur in either
      * (scikit-learn's {@code f1_score(average="macro")}, as Trustee scores its students).
      */
     public static double macroF1(int[] reference, int[] predicted, int classes) {
-        long[] tp = new long[classes];
-        long[] ref = new long[classes];
-        long[] pred = new long[classes];
-        for (int i = 0; i < reference.length; i++) {
-            ref[reference[i]]++;
-            pred[predicted[i]]++;
-            if (reference[i] == predicted[i]) {
-                tp[reference[i]]++;
-            }
-        }
-        double sum = 0;
-        int present = 0;
-        for (int c = 0; c < classes; c++) {
-            if (ref[c] + pred[c] == 0) {
-                continue;
-            }
-            present++;
-            sum += 2.0 * tp[c] / (ref[c] + pred[c]);
-        }
-        return present == 0 ? 0 : sum / present;
+        return macroF1Over(reference, predicted, classes, classes);
     }
 
-    /** Macro F1 (reference vs predicted) averaged over the classes marked in {@code over}. */
-    static double macroF1On(int[] reference, int[] predicted, boolean[] over) {
-        int k = over.length;
-        long[] tp = new long[k];
-        long[] ref = new long[k];
-        long[] pred = new long[k];
-        for (int i = 0; i < reference.length; i++) {
-            ref[reference[i]]++;
-            pred[predicted[i]]++;
-            if (reference[i] == predicted[i]) {
-                tp[reference[i]]++;
-            }
-        }
-        double sum = 0;
-        int n = 0;
-        for (int c = 0; c < k; c++) {
-            if (over[c]) {
-                n++;
-                sum += ref[c] + pred[c] == 0 ? 0 : 2.0 * tp[c] / (ref[c] + pred[c]);
-            }
-        }
-        return n == 0 ? 0 : sum / n;
-    }
-
-    /** Macro F1 over the reference's classes below {@code limit} (a prediction of class {@code limit} or above is a miss). */
+    /** Macro F1 over the classes below {@code limit} that occur (a prediction of class {@code limit} or above is a miss). */
     static double macroF1Over(int[] reference, int[] predicted, int classes, int limit) {
-        long[] tp = new long[classes];
-        long[] ref = new long[classes];
-        long[] pred = new long[classes];
-        for (int i = 0; i < reference.length; i++) {
-            ref[reference[i]]++;
-            pred[predicted[i]]++;
-            if (reference[i] == predicted[i]) {
-                tp[reference[i]]++;
-            }
-        }
+        double[] f1 = f1PerClass(reference, predicted, classes);
         double sum = 0;
         int present = 0;
         for (int c = 0; c < limit; c++) {
-            if (ref[c] + pred[c] == 0) {
-                continue;
+            if (!Double.isNaN(f1[c])) {
+                present++;
+                sum += f1[c];
             }
-            present++;
-            sum += 2.0 * tp[c] / (ref[c] + pred[c]);
         }
         return present == 0 ? 0 : sum / present;
+    }
+
+    /** Macro F1 averaged over the classes marked in {@code over} (a marked class in neither counts 0). */
+    static double macroF1On(int[] reference, int[] predicted, boolean[] over) {
+        double[] f1 = f1PerClass(reference, predicted, over.length);
+        double sum = 0;
+        int n = 0;
+        for (int c = 0; c < over.length; c++) {
+            if (over[c]) {
+                n++;
+                sum += Double.isNaN(f1[c]) ? 0 : f1[c];
+            }
+        }
+        return n == 0 ? 0 : sum / n;
     }
 
     static int[] shuffled(int n, SplittableRandom rnd) {
