@@ -8,44 +8,73 @@ import io.flowpulse.ml.explain.ShortcutRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Option;
 
 /**
- * The explanation side of {@code ./flowpulse train} (kept out of {@link TrainCommand} so the command
- * stays a short sequence): identifier columns out by default, duplicates out before the split, and
- * the rollout gate ({@link RolloutGate}) before anything is written or published.
+ * The explanation side of {@code ./flowpulse train} and {@code ./flowpulse trainer} (a picocli
+ * mixin, kept out of the commands so they stay short): identifier columns out by default,
+ * repeated rows out before the split, and the rollout gate ({@link RolloutGate}) before anything
+ * is written or published.
  */
 final class TrainGate {
-    static final Set<String> OPTIONS = Set.of("min-fidelity", "max-leak", "top-k", "shortcut-rules", "shortcut-kind");
-    static final Set<String> FLAGS = Set.of("keep-identifiers", "keep-duplicates", "skip-gate");
+    /** Exit code of {@code train} when the gate refuses. */
+    static final int REFUSED = 4;
 
-    static final String HELP = String.join("\n",
-            "  --keep-identifiers         keep identifier columns (ids, addresses, ports, timestamps, dataset annotations",
-            "                             such as Attempted Category); by default they are never features",
-            "  --keep-duplicates          keep repeated rows (same features and label); by default they go before the split",
-            "  rollout gate (before writing or publishing; exit code 4 when it refuses):",
-            "  --min-fidelity F           refuse below this surrogate fidelity (macro F1 tree vs model over the classes with >= 10 held-out rows; default 0.8)",
-            "  --max-leak F               refuse when more than this share of held-out rows is in the training set (default 0)",
-            "  --top-k N                  top surrogate branches that must not rest on flagged features (default 10)",
-            "  --shortcut-rules SPEC      shortcut-prone kinds as kind=regex;... (see ./flowpulse explain --help)",
-            "  --shortcut-kind kind=regex add one kind",
-            "  --skip-gate                no explanation, no gate (the model card says so)",
-            "");
+    @Option(names = "--min-fidelity", paramLabel = "F", description = "rollout gate: refuse below this surrogate fidelity "
+            + "(macro F1 tree vs model over the classes with >= 10 held-out rows; default 0.8)")
+    Double minFidelity;
 
-    private TrainGate() {}
+    @Option(names = "--max-leak", paramLabel = "F", description = "rollout gate: refuse when more than this share of the held-out "
+            + "rows is in the training set (default 0 for train, 0.01 for the trainer)")
+    Double maxLeak;
 
-    /** Drops identifier columns (unless --keep-identifiers) and repeated rows (unless --keep-duplicates). */
-    static LabelledTable prepare(CliArgs a, LabelledTable all, List<String> explicitFeatures, List<String> excluded) {
+    @Option(names = "--top-k", paramLabel = "N", description = "rollout gate: top surrogate branches that must not rest on flagged features (default 10)")
+    Integer topK;
+
+    @Option(names = "--shortcut-rules", paramLabel = "SPEC", description = "shortcut-prone kinds as kind=regex;kind=regex "
+            + "(replaces the defaults: id, address, port, ttl, timestamp, flow-key, annotation)")
+    String shortcutRules;
+
+    @Option(names = "--shortcut-kind", paramLabel = "KIND=REGEX", description = "add (or replace) one shortcut-prone kind")
+    String shortcutKind;
+
+    @Option(names = "--skip-gate", description = "no explanation, no rollout gate (the model card says so)")
+    boolean skipGate;
+
+    /** The shortcut rules of --shortcut-rules / --shortcut-kind. */
+    ShortcutRules rules() {
+        return rules(shortcutRules, shortcutKind);
+    }
+
+    static ShortcutRules rules(String spec, String kind) {
+        try {
+            ShortcutRules r = spec != null ? ShortcutRules.parse(spec) : ShortcutRules.defaults();
+            if (kind != null) {
+                int eq = kind.indexOf('=');
+                if (eq <= 0) {
+                    throw UserError.usage("--shortcut-kind KIND=REGEX, got " + kind);
+                }
+                r = r.with(kind.substring(0, eq), kind.substring(eq + 1));
+            }
+            return r;
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(e.getMessage());
+        }
+    }
+
+    /** Drops identifier columns (unless {@code keepIdentifiers}) and repeated rows (unless {@code keepDuplicates}). */
+    LabelledTable prepare(LabelledTable all, List<String> explicitFeatures, List<String> excluded, boolean keepIdentifiers,
+            boolean keepDuplicates) {
         LabelledTable t = all;
-        if (!a.has("keep-identifiers") && explicitFeatures == null) {
-            List<String> ids = ExplainCommand.rules(a).select(t.names, ShortcutRules.IDENTIFIER_KINDS);
+        if (!keepIdentifiers && explicitFeatures == null) {
+            List<String> ids = rules().select(t.names, ShortcutRules.IDENTIFIER_KINDS);
             if (!ids.isEmpty()) {
                 t = t.without(ids);
                 excluded.addAll(ids);
                 System.out.println("identifier columns excluded (--keep-identifiers keeps them): " + ids);
             }
         }
-        if (!a.has("keep-duplicates")) {
+        if (!keepDuplicates) {
             LabelledTable d = RolloutGate.withoutDuplicates(t);
             if (d.size() < t.size()) {
                 System.out.printf("removed %,d repeated rows (same features and label) before the split; %,d remain%n",
@@ -56,31 +85,24 @@ final class TrainGate {
         return t;
     }
 
-    static RolloutGate.Params params(CliArgs a, long seed) {
-        RolloutGate.Params d = RolloutGate.Params.defaults();
-        ExplainParams e = d.explain.withTopK(a.getInt("top-k", d.explain.topK)).withSeed(seed);
-        return new RolloutGate.Params(a.getDouble("min-fidelity", d.minFidelity), a.getDouble("max-leak", d.maxLeakFraction), e,
-                ExplainCommand.rules(a));
+    RolloutGate.Params params(RolloutGate.Params d, long seed) {
+        ExplainParams e = d.explain.withTopK(topK != null ? topK : d.explain.topK).withSeed(seed);
+        return new RolloutGate.Params(minFidelity != null ? minFidelity : d.minFidelity, maxLeak != null ? maxLeak : d.maxLeakFraction,
+                e, rules());
     }
 
     /** The training service's gate from the same options (null with --skip-gate). */
-    static RolloutGate.Params serviceParams(CliArgs a, long seed) {
-        if (a.has("skip-gate")) {
-            return null;
-        }
-        RolloutGate.Params d = RolloutGate.Params.forService();
-        ExplainParams e = d.explain.withTopK(a.getInt("top-k", d.explain.topK)).withSeed(seed);
-        return new RolloutGate.Params(a.getDouble("min-fidelity", d.minFidelity), a.getDouble("max-leak", d.maxLeakFraction), e,
-                ExplainCommand.rules(a));
+    RolloutGate.Params serviceParams(long seed) {
+        return skipGate ? null : params(RolloutGate.Params.forService(), seed);
     }
 
     /** Runs the gate, prints the explanation summary and the verdict; null with --skip-gate. */
-    static RolloutGate.Verdict check(CliArgs a, ClassifierModel model, LabelledTable[] split, long seed) {
-        if (a.has("skip-gate")) {
+    RolloutGate.Verdict check(ClassifierModel model, LabelledTable[] split, long seed) {
+        if (skipGate) {
             System.out.println("rollout gate skipped (--skip-gate)");
             return null;
         }
-        RolloutGate.Verdict v = RolloutGate.check(model, split[0], split[1], params(a, seed));
+        RolloutGate.Verdict v = RolloutGate.check(model, split[0], split[1], params(RolloutGate.Params.defaults(), seed));
         if (v.explanation != null) {
             var e = v.explanation;
             System.out.printf(Locale.ROOT, "explanation (%.1f s): surrogate fidelity %.4f (%.4f over %d classes with >= %d "
@@ -94,7 +116,7 @@ final class TrainGate {
         return v;
     }
 
-    /** The card's "explanation" and "gate" members (no leading comma). */
+    /** The card's "excludedColumns", "gate" and "explanation" members (no leading comma). */
     static String cardSection(RolloutGate.Verdict v, List<String> excluded) {
         StringBuilder sb = new StringBuilder();
         sb.append("  \"excludedColumns\": ").append(json(excluded)).append(",\n");

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.flowpulse.records.ModelUpdate;
 import io.flowpulse.records.codec.Codecs;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,20 +45,12 @@ class ExplainCommandTest {
         return file;
     }
 
-    /** Runs a command, returns exit code and what it printed. */
-    static Object[] run(Command c, String... args) throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = c.run(args);
-        } finally {
-            System.setOut(old);
-        }
-        String text = bytes.toString(StandardCharsets.UTF_8);
-        old.print(text);
-        return new Object[] {code, text};
+    /** Runs a command line, echoes what it printed; [exit code, stdout]. */
+    static Object[] run(String command, String... args) {
+        CliRun r = CliRun.run(CliRun.with(command, args));
+        System.out.print(r.out);
+        System.err.print(r.err);
+        return new Object[] {r.exitCode, r.out + r.err};
     }
 
     @Test
@@ -74,9 +64,9 @@ class ExplainCommandTest {
 
         // identifiers kept and the gate skipped: a model to explain
         Path ids = dir.resolve("ids.avro");
-        Object[] trained = run(new TrainCommand(), concat(common, "--keep-identifiers", "--skip-gate", "--output", ids.toString()));
+        Object[] trained = run("train", concat(common, "--keep-identifiers", "--skip-gate", "--output", ids.toString()));
         assertEquals(0, trained[0]);
-        Object[] explained = run(new ExplainCommand(), "--model", ids.toString(), "--dataset", data.toString(), "--output",
+        Object[] explained = run("explain", "--model", ids.toString(), "--dataset", data.toString(), "--output",
                 dir.resolve("out").toString());
         assertEquals(0, explained[0]);
         String report = (String) explained[1];
@@ -89,14 +79,14 @@ class ExplainCommandTest {
 
         // the gate refuses the same training: nothing written
         Path refusedFile = dir.resolve("refused.avro");
-        Object[] refused = run(new TrainCommand(), concat(common, "--keep-identifiers", "--output", refusedFile.toString()));
+        Object[] refused = run("train", concat(common, "--keep-identifiers", "--output", refusedFile.toString()));
         assertEquals(4, refused[0]);
         assertTrue(((String) refused[1]).contains("rest on flagged features"), (String) refused[1]);
         assertFalse(Files.exists(refusedFile));
 
         // identifier columns out (the default): passes, the explanation goes into the card and the metrics
         Path clean = dir.resolve("clean.avro");
-        Object[] passed = run(new TrainCommand(), concat(common, "--output", clean.toString()));
+        Object[] passed = run("train", concat(common, "--output", clean.toString()));
         assertEquals(0, passed[0], (String) passed[1]);
         assertTrue(((String) passed[1]).contains("identifier columns excluded"), (String) passed[1]);
         String card = Files.readString(Path.of(clean + ".card.json"));
@@ -112,9 +102,9 @@ class ExplainCommandTest {
         Path key = dir.resolve("key");
         Files.writeString(key, "explain-command-test-key-0123456789");
         Path model = dir.resolve("doh.avro");
-        assertEquals(0, run(new TrainCommand(), "--dataset", D0.toString(), "--label-column", "class", "--trees", "20",
+        assertEquals(0, run("train", "--dataset", D0.toString(), "--label-column", "class", "--trees", "20",
                 "--depth", "8", "--signing-key-file", key.toString(), "--output", model.toString())[0]);
-        Object[] explained = run(new ExplainCommand(), "--model", model.toString(), "--dataset", D0.toString(), "--output",
+        Object[] explained = run("explain", "--model", model.toString(), "--dataset", D0.toString(), "--output",
                 dir.resolve("out").toString());
         assertEquals(0, explained[0]);
         String report = (String) explained[1];
@@ -123,7 +113,7 @@ class ExplainCommandTest {
         assertTrue(report.contains("shortcut flags: none") && report.contains("would pass"), report);
         assertTrue(Files.readString(dir.resolve("out/tree.svg")).startsWith("<svg"));
         // a usage error is one line and exit code 2
-        assertEquals(2, FlowpulseCli.run(new String[] {"explain", "--model", model.toString()}));
+        assertEquals(2, CliRun.run("explain", "--model", model.toString()).exitCode);
     }
 
     static String[] concat(String[] a, String... b) {

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /** A labelled feature table: named numeric columns, one label per row. Plain Java. */
 public final class LabelledTable {
@@ -54,22 +57,25 @@ public final class LabelledTable {
         for (Path f : files) {
             try (InputStream in0 = Files.newInputStream(f);
                     InputStream in = f.toString().endsWith(".gz") ? new GZIPInputStream(in0) : in0;
-                    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String first = r.readLine();
-                if (first == null) {
-                    throw new IllegalArgumentException("empty CSV " + f);
+                    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                    CSVParser csv = CSVParser.parse(r, CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get())) {
+                java.util.Iterator<CSVRecord> it = csv.iterator();
+                if (!it.hasNext()) {
+                    throw new IllegalArgumentException("empty file " + f);
                 }
-                String[] h = first.split(",", -1);
+                String[] h = it.next().values();
                 if (header == null) {
                     header = h;
                 } else if (!java.util.Arrays.equals(header, h)) {
                     throw new IllegalArgumentException("header of " + f + " differs from the first file's");
                 }
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (!line.isBlank()) {
-                        raw.add(line.split(",", -1));
+                while (it.hasNext()) {
+                    CSVRecord rec = it.next();
+                    if (rec.size() < header.length) {
+                        throw new IllegalArgumentException(f.getFileName() + " line " + csv.getCurrentLineNumber() + " has "
+                                + rec.size() + " columns, the header " + header.length);
                     }
+                    raw.add(rec.values());
                 }
             }
         }
