@@ -71,9 +71,16 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
     private final double queryThreshold;
     private transient java.util.SplittableRandom queryRandom;
     private transient List<io.flowpulse.records.AnnotationRequest> pendingQueries;
+    /** Per-flow reasons: the surrogate tree's path in every classification (off by default: it allocates per flow). */
+    private final boolean reasons;
 
     public FlowClassifierFunction(ModelUpdateValidator validator, int bufferCapacity) {
         this(validator, bufferCapacity, null, 0.0);
+    }
+
+    public FlowClassifierFunction(ModelUpdateValidator validator, int bufferCapacity,
+            io.flowpulse.ml.active.QueryStrategy queryStrategy, double queryThreshold) {
+        this(validator, bufferCapacity, queryStrategy, queryThreshold, false);
     }
 
     /**
@@ -82,7 +89,8 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
      * probabilities, score, strategy, model version) for the budgeted selection downstream.
      */
     public FlowClassifierFunction(ModelUpdateValidator validator, int bufferCapacity,
-            io.flowpulse.ml.active.QueryStrategy queryStrategy, double queryThreshold) {
+            io.flowpulse.ml.active.QueryStrategy queryStrategy, double queryThreshold, boolean reasons) {
+        this.reasons = reasons;
         this.validator = validator;
         this.bufferCapacity = bufferCapacity;
         this.queryStrategy = queryStrategy;
@@ -96,13 +104,36 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
         final ClassifierModel model;
         final double[] x;
         final double[] p;
+        /** The model's surrogate tree when reasons are on and the update carries one, else null. */
+        final io.flowpulse.ml.explain.SurrogateTree surrogate;
 
-        Serving(ModelUpdate update, ClassifierModel model) {
+        Serving(ModelUpdate update, ClassifierModel model, boolean reasons) {
             this.modelId = update.getModelId();
             this.version = update.getVersion();
             this.model = model;
             this.x = new double[model.featureSchema().size()];
             this.p = new double[model.labels().size()];
+            this.surrogate = reasons ? surrogateOf(update, model) : null;
+        }
+
+        /** The update's surrogate tree if it decodes and reads the model's features; else null (no reasons, still served). */
+        static io.flowpulse.ml.explain.SurrogateTree surrogateOf(ModelUpdate update, ClassifierModel model) {
+            if (update.getExplanation() == null) {
+                return null;
+            }
+            try {
+                io.flowpulse.ml.explain.SurrogateTree t = io.flowpulse.ml.explain.SurrogateTree.decode(
+                        io.flowpulse.records.codec.ByteBuffers.copy(update.getExplanation()));
+                if (t.featureNames().equals(model.featureSchema().names())) {
+                    return t;
+                }
+                LOG.warn("model {} v{}: surrogate tree reads other features than the model; no reasons", update.getModelId(),
+                        update.getVersion());
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("model {} v{}: surrogate tree does not decode ({}); no reasons", update.getModelId(), update.getVersion(),
+                        e.toString());
+            }
+            return null;
         }
     }
 
@@ -176,7 +207,7 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
             return;
         }
         models.put(update.getModelId(), update);
-        putServing(new Serving(update, verdict.model));
+        putServing(new Serving(update, verdict.model, reasons));
         acceptedUpdates.inc();
         if (reporter) {
             LOG.info("serving model {} v{} ({})", update.getModelId(), update.getVersion(), update.getFormat());
@@ -224,6 +255,7 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
                     .setUncertainty(1.0 - s.p[best])
                     .setModelId(s.modelId)
                     .setModelVersion(s.version)
+                    .setReasons(s.surrogate == null ? null : s.surrogate.reasons(s.x))
                     .build());
             if (queryStrategy != null) {
                 double score = queryStrategy.score(s.p, queryRandom);
@@ -257,7 +289,7 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
             }
             ModelUpdateValidator.Verdict v = validator.check(u, null);
             if (v.model != null) {
-                putServing(new Serving(u, v.model));
+                putServing(new Serving(u, v.model, reasons));
             } else {
                 LOG.error("model {} v{} in restored state no longer validates: {}", u.getModelId(), u.getVersion(), v.rejection);
             }

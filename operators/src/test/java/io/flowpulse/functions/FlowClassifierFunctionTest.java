@@ -145,4 +145,50 @@ class FlowClassifierFunctionTest {
             assertTrue(q.get(1).getFeatures().containsKey("bidirectional_packets"), "features travel with the request");
         }
     }
+
+    /** The stump's surrogate: a tree fitted on packets 1..40 labelled as the stump decides. */
+    static ModelUpdate withSurrogate(ModelUpdate u) {
+        double[][] x = new double[40][];
+        int[] y = new int[40];
+        for (int i = 0; i < 40; i++) {
+            x[i] = new double[] {i + 1, (i + 1) * 100};
+            y[i] = i + 1 <= 10 ? 0 : 1;
+        }
+        io.flowpulse.ml.explain.SurrogateTree t = io.flowpulse.ml.explain.SurrogateTree.fit(x, y,
+                java.util.stream.IntStream.range(0, 40).toArray(), TestModels.SCHEMA.names(), List.of("small", "large"),
+                io.flowpulse.ml.explain.SurrogateTree.Params.defaults());
+        return ModelUpdate.newBuilder(u).setExplanation(ByteBuffer.wrap(t.encode())).build();
+    }
+
+    @Test
+    void withReasonsOnAClassificationCarriesTheSurrogatePathAndABrokenSurrogateOnlyLosesTheReasons() throws Exception {
+        FlowClassifierFunction on = new FlowClassifierFunction(new ModelUpdateValidator(TestModels.KEY,
+                Set.of("bidirectional_packets", "bidirectional_bytes")), 10, null, 0.0, true);
+        try (BroadcastOperatorTestHarness<FlowFeatures, ModelUpdate, Classification> h =
+                ProcessFunctionTestHarnesses.forBroadcastProcessFunction(on, BroadcastStates.MODELS)) {
+            h.processBroadcastElement(withSurrogate(TestModels.stump("doh", 1, 0.9)), 1);
+            h.processElement(TestModels.flow(1, 5), 2);
+            h.processElement(TestModels.flow(2, 50), 3);
+            // a surrogate that does not decode: the model still serves, without reasons
+            h.processBroadcastElement(ModelUpdate.newBuilder(TestModels.stump("doh", 2, 0.9))
+                    .setExplanation(ByteBuffer.wrap(new byte[] {1, 2, 3})).build(), 4);
+            h.processElement(TestModels.flow(3, 5), 5);
+            List<Classification> out = h.extractOutputValues();
+            assertEquals(3, out.size());
+            assertEquals("small", out.get(0).getLabel());
+            assertTrue(out.get(0).getReasons().get(0).startsWith("bidirectional_") && out.get(0).getReasons().get(0).contains(" <= "),
+                    out.get(0).getReasons().toString());
+            assertEquals("-> small", out.get(0).getReasons().get(out.get(0).getReasons().size() - 1));
+            assertEquals("-> large", out.get(1).getReasons().get(out.get(1).getReasons().size() - 1));
+            assertEquals(2L, out.get(2).getModelVersion());
+            assertEquals(null, out.get(2).getReasons());
+        }
+        // off (the default): no reasons even when the model carries a surrogate
+        try (BroadcastOperatorTestHarness<FlowFeatures, ModelUpdate, Classification> h =
+                ProcessFunctionTestHarnesses.forBroadcastProcessFunction(function(10), BroadcastStates.MODELS)) {
+            h.processBroadcastElement(withSurrogate(TestModels.stump("doh", 1, 0.9)), 1);
+            h.processElement(TestModels.flow(1, 5), 2);
+            assertEquals(null, h.extractOutputValues().get(0).getReasons());
+        }
+    }
 }

@@ -141,6 +141,11 @@ public final class JobOptions {
             .stringType().noDefaultValue()
             .withDescription("File holding the HMAC-SHA256 key that model updates must be signed with "
                     + "(else the environment variable FLOWPULSE_MODEL_KEY). Without a key every model update is rejected.");
+    public static final ConfigOption<Boolean> CLASSIFIER_REASONS = ConfigOptions.key("classifier.reasons")
+            .booleanType().defaultValue(false)
+            .withDescription("Each classification carries the path of the model's surrogate tree (its reasons), when the "
+                    + "model update carries one (./flowpulse train puts it there). Off by default: it allocates per flow.");
+
     public static final ConfigOption<Integer> MODELS_BUFFER_CAPACITY = ConfigOptions.key("models.buffer-capacity")
             .intType().defaultValue(10_000)
             .withDescription("Flows kept (per parallel instance) until the first model arrives; more go to the unscored-flows topic.");

@@ -121,7 +121,7 @@ public final class FlowpulseTopology {
                             conf.get(JobOptions.MODELS_BUFFER_CAPACITY),
                             conf.get(JobOptions.ACTIVE_STRATEGY).equals("none") ? null
                                     : io.flowpulse.ml.active.QueryStrategy.of(conf.get(JobOptions.ACTIVE_STRATEGY)),
-                            conf.get(JobOptions.ACTIVE_THRESHOLD)))
+                            conf.get(JobOptions.ACTIVE_THRESHOLD), conf.get(JobOptions.CLASSIFIER_REASONS)))
                     .uid(Operators.FLOW_CLASSIFIER.uid()).name(Operators.FLOW_CLASSIFIER.displayName());
             if (sinks.classifications() != null) {
                 classified.sinkTo(sinks.classifications())

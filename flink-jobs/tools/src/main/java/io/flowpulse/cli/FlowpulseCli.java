@@ -41,6 +41,7 @@ import picocli.CommandLine.ScopeType;
                 BenchPortKeysCommand.class,
                 KeygenCommand.class,
                 TrainCommand.class,
+                ExplainCommand.class,
                 EvaluateClassifierCommand.class,
                 ClassifyStreamCommand.class,
                 BenchClassifierCommand.class,

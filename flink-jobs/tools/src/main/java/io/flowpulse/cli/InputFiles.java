@@ -51,9 +51,16 @@ public final class InputFiles {
         return p;
     }
 
-    /** A labelled CSV with at least one row and the label column (features: null = every numeric column). */
+    /**
+     * A labelled CSV (or a directory of CSVs with one header) with at least one row and the label
+     * column (features: null = every numeric column).
+     */
     public static LabelledTable labelledCsv(Path p, String option, String labelColumn, List<String> features) {
-        existingFile(p, option);
+        if (p != null && Files.isDirectory(p)) {
+            existing(p, option);
+        } else {
+            existingFile(p, option);
+        }
         LabelledTable t;
         try {
             t = LabelledTable.fromCsv(p, labelColumn, features);

@@ -118,6 +118,10 @@ public final class SavepointCommand implements Callable<Integer> {
             for (ModelUpdate m : models) {
                 out.printf("  %-24s %-16s %14d  %-24s %-16s %s%n", m.getModelId(), m.getKind(), m.getVersion(),
                         Instant.ofEpochMilli(m.getCreatedMillis()), m.getFormat(), m.getSignature() == null ? "no" : "yes");
+                String explained = explanationLine(m);   // issue 16
+                if (explained != null) {
+                    out.println("    " + explained);
+                }
             }
         }
         long buffered = FlowpulseSavepoints.bufferedFlows(path);
@@ -134,6 +138,29 @@ public final class SavepointCommand implements Callable<Integer> {
                         time(d.newestRefitMillis()));
             }
         }
+    }
+
+    /** The explanation summary a model update carries in its metrics (train, training service), or null. */
+    static String explanationLine(ModelUpdate m) {
+        Double fidelity = m.getMetrics().get("explain_fidelity_supported");
+        if (fidelity == null) {
+            return null;
+        }
+        List<String> flags = new ArrayList<>();
+        List<java.util.Map.Entry<String, Double>> importance = new ArrayList<>();
+        m.getMetrics().forEach((k, v) -> {
+            if (k.startsWith("explain_flag:")) {
+                flags.add(k.substring("explain_flag:".length()) + (v >= 2 ? " (on top branches)" : ""));
+            } else if (k.startsWith("explain_importance:")) {
+                importance.add(java.util.Map.entry(k.substring("explain_importance:".length()), v));
+            }
+        });
+        importance.sort((a, b) -> Double.compare(b.getValue(), a.getValue()));
+        List<String> top = new ArrayList<>();
+        importance.forEach(e -> top.add(e.getKey()));
+        java.util.Collections.sort(flags);
+        return String.format(java.util.Locale.ROOT, "explanation: surrogate fidelity %.3f; top features %s; shortcut flags %s",
+                fidelity, top, flags.isEmpty() ? "none" : flags);
     }
 
     /**

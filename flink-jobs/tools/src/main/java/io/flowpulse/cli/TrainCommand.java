@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
                 "", "A signing key: ./flowpulse keygen --output model.key (the job checks models with the same key).", ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:written (and published)", "1:the run failed or an input is not usable", "2:wrong command line",
-                "3:not better than the champion: nothing written or published"})
+                "3:not better than the champion: nothing written or published",
+                "4:refused by the rollout gate (shortcut features, unfaithful explanation, one class, leaking validation)"})
 public final class TrainCommand implements Callable<Integer> {
     /** Exit code when the new model does not beat the champion. */
     static final int NOT_BETTER = 3;
@@ -84,6 +85,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "models", description = "models topic (default ${DEFAULT-VALUE})")
     String topic;
 
+    @Mixin
+    TrainGate gate;   // issue 16: the rollout gate
+
+    @Option(names = "--keep-identifiers", description = "keep identifier columns (ids, addresses, ports, timestamps, "
+            + "dataset annotations such as Attempted Category); by default they are never features")
+    boolean keepIdentifiers;
+
+    @Option(names = "--keep-duplicates", description = "keep repeated rows (same features and label); by default they go before the split")
+    boolean keepDuplicates;
+
     @Override
     public Integer call() throws Exception {
         // everything that can be checked is checked before the training starts
@@ -116,9 +127,12 @@ public final class TrainCommand implements Callable<Integer> {
             labelColumn = labelColumnOption;
             all = InputFiles.labelledCsv(dataset, "--dataset", labelColumn, features);
         }
+        List<String> excluded = new java.util.ArrayList<>();
         if (exclude != null) {
             all = all.without(exclude);
+            excluded.addAll(exclude);
         }
+        all = gate.prepare(all, features, excluded, keepIdentifiers, keepDuplicates);   // issue 16: identifiers and repeated rows out
         LabelledTable[] split = all.stratifiedSplit(testFraction, seed);
         ModelTraining.Params params = training.params(100);
         ForestTrainer.Params forest = params.forest();
@@ -128,6 +142,12 @@ public final class TrainCommand implements Callable<Integer> {
         ClassificationMetrics m = ClassificationMetrics.evaluate(model, split[1]);
         System.out.printf("trained %s on %,d rows x %d features in %.1f s; held-out %,d rows:%n%s%n",
                 model.format(), split[0].size(), all.names.size(), trainSeconds, split[1].size(), m.report());
+        // issue 16: the rollout gate (explanation, shortcut flags, leaks, one class) before anything is written
+        io.flowpulse.ml.explain.RolloutGate.Verdict verdict = gate.check(model, split, seed);
+        if (verdict != null && !verdict.passed()) {
+            System.out.println("nothing written or published (the gate is not overridden by --force; --skip-gate skips it)");
+            return TrainGate.REFUSED;
+        }
 
         // champion: the given model file, else (when publishing) the newest version of this model id on the topic
         if (champion == null && publish) {
@@ -147,10 +167,18 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         long v = version != null ? version : Math.max(System.currentTimeMillis(), champion == null ? 0 : champion.getVersion() + 1);
-        ModelUpdate update = ModelTraining.signed(model, modelId, v, System.currentTimeMillis(), m.summary(), key);
+        Map<String, Double> metrics = new java.util.LinkedHashMap<>(m.summary());
+        if (verdict != null && verdict.explanation != null) {
+            metrics.putAll(verdict.explanation.metrics());
+        }
+        ModelUpdate update = ModelTraining.signed(model, modelId, v, System.currentTimeMillis(), metrics, key);
+        if (verdict != null && verdict.explanation != null) {   // issue 16: the surrogate tree for per-flow reasons
+            update.setExplanation(java.nio.ByteBuffer.wrap(verdict.explanation.trustee.pruned.encode()));
+        }
         Files.write(output, Codecs.MODEL_UPDATE.encode(update));
         Path card = Path.of(output + ".card.json");
-        Files.writeString(card, modelCard(update, dataset, labelColumn, all, split, training.kind(), forest, m, trainSeconds));
+        Files.writeString(card, modelCard(update, dataset, labelColumn, all, split, training.kind(), forest, m, trainSeconds)
+                .replaceFirst("\n\\}\n$", ",\n" + java.util.regex.Matcher.quoteReplacement(TrainGate.cardSection(verdict, excluded)) + "\n}\n"));
         System.out.printf("wrote %s (%,d bytes, %s v%d, signed) and %s%n", output, Files.size(output), modelId, v, card);
         if (publish) {
             try (TopicWriter w = io.flowpulse.active.TrainingService.modelWriter(kafka.require())) {

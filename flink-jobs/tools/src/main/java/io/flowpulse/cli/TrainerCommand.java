@@ -76,6 +76,9 @@ public final class TrainerCommand implements Callable<Integer> {
     @Option(names = "--once", description = "take the labels present now, retrain if due, exit")
     boolean once;
 
+    @Mixin
+    TrainGate gate;   // issue 16: a better challenger is still refused when it fails the rollout gate
+
     @Override
     public Integer call() throws Exception {
         byte[] key = signing.key();
@@ -99,6 +102,7 @@ public final class TrainerCommand implements Callable<Integer> {
         LabelledTable seedTable = seedPart;
         LabelledDatasetStore store = TrainingService.storeIn(stateDir, maxSize, seed, s -> s.seed(seedTable, "initial"));
         ActiveTrainer trainer = new ActiveTrainer(store, heldOut, params, modelId, key, retrainAfter, schedule);
+        trainer.gate(gate.serviceParams(seed));   // issue 16: refuse shortcut, unfaithful, one-class, leaking models
         try (TrainingService service = new TrainingService(bootstrap, labelsTopic, modelsTopic, trainer, stateDir)) {
             System.out.printf("trainer: %,d labelled flows in the store %s, held-out %,d, champion %s%n", store.size(),
                     store.classCounts(), heldOut.size(), trainer.champion() == null ? "none"

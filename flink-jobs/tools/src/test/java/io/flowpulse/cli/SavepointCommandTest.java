@@ -40,4 +40,18 @@ class SavepointCommandTest {
         assertEquals(null, SavepointCommand.localPath("s3://bucket/sp"));
         assertEquals(Path.of("/tmp/sp"), SavepointCommand.localPath("file:///tmp/sp"));
     }
+
+    @Test
+    void inspectShowsTheExplanationAModelCarriesInItsMetrics() {
+        io.flowpulse.records.ModelUpdate u = io.flowpulse.records.ModelUpdate.newBuilder().setModelId("m")
+                .setKind(io.flowpulse.records.ModelKind.FLOW_CLASSIFIER).setVersion(1).setCreatedMillis(0).setFormat("f")
+                .setPayload(java.nio.ByteBuffer.wrap(new byte[0]))
+                .setMetrics(java.util.Map.of("explain_fidelity_supported", 0.93, "explain_importance:b", 0.01,
+                        "explain_importance:a", 0.2, "explain_flag:Dst Port", 2.0))
+                .build();
+        assertEquals("explanation: surrogate fidelity 0.930; top features [a, b]; shortcut flags [Dst Port (on top branches)]",
+                SavepointCommand.explanationLine(u));
+        assertEquals(null, SavepointCommand.explanationLine(io.flowpulse.records.ModelUpdate.newBuilder(u)
+                .setMetrics(java.util.Map.of("macro_f1", 0.9)).build()));
+    }
 }

@@ -57,6 +57,8 @@ public final class ActiveTrainer {
     private final int retrainAfter;
     private final Duration schedule;
     private ModelUpdate champion;
+    /** The rollout gate a better challenger must pass before it is published; null = none. */
+    private io.flowpulse.ml.explain.RolloutGate.Params gate;
     private int pending;
     private long lastTrainMillis;
 
@@ -81,6 +83,21 @@ public final class ActiveTrainer {
 
     public ModelUpdate champion() {
         return champion;
+    }
+
+    /**
+     * Turns the rollout gate on ({@link io.flowpulse.ml.explain.RolloutGate}): a challenger better
+     * than the champion is still refused when it trained on one class, when the held-out table
+     * shares rows with its training set, when its surrogate tree is not faithful, or when its top
+     * surrogate branches rest on shortcut features. Null turns it off.
+     */
+    public ActiveTrainer gate(io.flowpulse.ml.explain.RolloutGate.Params params) {
+        this.gate = params;
+        return this;
+    }
+
+    public io.flowpulse.ml.explain.RolloutGate.Params gate() {
+        return gate;
     }
 
     public String modelId() {
@@ -132,11 +149,26 @@ public final class ActiveTrainer {
             return new Outcome(null, m.macroF1(), championF1, "not better than the champion v" + champion.getVersion()
                     + ": not published", train.size(), trainSeconds, evaluateSeconds);
         }
-        long version = champion == null ? 1 : champion.getVersion() + 1;
         Map<String, Double> metrics = new java.util.LinkedHashMap<>(m.summary());
+        io.flowpulse.ml.explain.ModelExplanation explanation = null;
+        if (gate != null) {
+            io.flowpulse.ml.explain.RolloutGate.Verdict v = io.flowpulse.ml.explain.RolloutGate.check(model, train, heldOut, gate);
+            if (!v.passed()) {
+                return new Outcome(null, m.macroF1(), championF1, v.summary() + ": not published", train.size(), trainSeconds,
+                        (System.nanoTime() - t1) / 1e9);
+            }
+            if (v.explanation != null) {
+                metrics.putAll(v.explanation.metrics());
+                explanation = v.explanation;
+            }
+        }
+        long version = champion == null ? 1 : champion.getVersion() + 1;
         metrics.put("train_rows", (double) train.size());
         metrics.put("heldout_rows", (double) heldOut.size());
         ModelUpdate update = ModelTraining.signed(model, modelId, version, nowMillis, metrics, signingKey);
+        if (explanation != null) {
+            update.setExplanation(java.nio.ByteBuffer.wrap(explanation.trustee.pruned.encode()));
+        }
         String reason = champion == null ? "first model: published v" + version : "better: published v" + version;
         champion = update;
         return new Outcome(update, m.macroF1(), championF1, reason,

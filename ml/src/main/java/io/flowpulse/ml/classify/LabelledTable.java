@@ -35,28 +35,48 @@ public final class LabelledTable {
     }
 
     /**
-     * Reads a CSV (plain or .gz) with a header. Columns that are numeric in every row become
-     * features (unless {@code features} lists them explicitly); the label column is kept as text.
+     * Reads a CSV (plain or .gz) with a header, or every {@code *.csv} / {@code *.csv.gz} of a
+     * directory (in name order, all with the same header). Columns that are numeric in every row
+     * become features (unless {@code features} lists them explicitly); the label column is kept as text.
      */
     public static LabelledTable fromCsv(Path file, String labelColumn, List<String> features) throws IOException {
         List<String[]> raw = new ArrayList<>();
-        String[] header;
-        try (InputStream in0 = Files.newInputStream(file);
-                InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(in0) : in0;
-                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-                CSVParser csv = CSVParser.parse(r, CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get())) {
-            java.util.Iterator<CSVRecord> it = csv.iterator();
-            if (!it.hasNext()) {
-                throw new IllegalArgumentException("empty file " + file);
+        String[] header = null;
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(file)) {
+            try (java.util.stream.Stream<Path> s = Files.list(file)) {
+                s.filter(f -> f.getFileName().toString().endsWith(".csv") || f.getFileName().toString().endsWith(".csv.gz"))
+                        .sorted().forEach(files::add);
             }
-            header = it.next().values();
-            while (it.hasNext()) {
-                CSVRecord rec = it.next();
-                if (rec.size() < header.length) {
-                    throw new IllegalArgumentException("line " + csv.getCurrentLineNumber() + " has " + rec.size()
-                            + " columns, the header " + header.length);
+            if (files.isEmpty()) {
+                throw new IllegalArgumentException("no .csv files in " + file);
+            }
+        } else {
+            files.add(file);
+        }
+        for (Path f : files) {
+            try (InputStream in0 = Files.newInputStream(f);
+                    InputStream in = f.toString().endsWith(".gz") ? new GZIPInputStream(in0) : in0;
+                    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                    CSVParser csv = CSVParser.parse(r, CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get())) {
+                java.util.Iterator<CSVRecord> it = csv.iterator();
+                if (!it.hasNext()) {
+                    throw new IllegalArgumentException("empty file " + f);
                 }
-                raw.add(rec.values());
+                String[] h = it.next().values();
+                if (header == null) {
+                    header = h;
+                } else if (!java.util.Arrays.equals(header, h)) {
+                    throw new IllegalArgumentException("header of " + f + " differs from the first file's");
+                }
+                while (it.hasNext()) {
+                    CSVRecord rec = it.next();
+                    if (rec.size() < header.length) {
+                        throw new IllegalArgumentException(f.getFileName() + " line " + csv.getCurrentLineNumber() + " has "
+                                + rec.size() + " columns, the header " + header.length);
+                    }
+                    raw.add(rec.values());
+                }
             }
         }
         Map<String, Integer> col = new LinkedHashMap<>();

@@ -100,6 +100,33 @@ class ActiveTrainerTest {
         assertTrue(t.due(Duration.ofMinutes(10).toMillis()));
     }
 
+    @Test
+    void withTheGateOnAOneClassStoreIsRefusedAndACleanChallengerIsPublishedWithItsExplanation() {
+        LabelledTable heldOut = table(300, 1, 0.0);
+        LabelledDatasetStore oneClass = new LabelledDatasetStore(1_000, 7);
+        LabelledTable all = table(200, 2, 0.0);
+        List<String> hi = new ArrayList<>();
+        all.labels.forEach(l -> hi.add("hi"));
+        oneClass.seed(new LabelledTable(NAMES, all.rows, hi), "d0");
+        ActiveTrainer refused = new ActiveTrainer(oneClass, heldOut, new ModelTraining.Params("rf", 10, 6, 3), "al", KEY, 50,
+                Duration.ZERO).gate(io.flowpulse.ml.explain.RolloutGate.Params.forService());
+        ActiveTrainer.Outcome o = refused.retrain(1_000);
+        assertNull(o.published, o.toString());
+        assertTrue(o.reason.contains("refused by the rollout gate") && o.reason.contains("one class (hi)"), o.reason);
+        assertNull(refused.champion());
+
+        LabelledDatasetStore store = new LabelledDatasetStore(1_000, 7);
+        store.seed(table(400, 3, 0.0), "d0");
+        ActiveTrainer t = new ActiveTrainer(store, heldOut, new ModelTraining.Params("rf", 10, 6, 3), "al", KEY, 50,
+                Duration.ZERO).gate(io.flowpulse.ml.explain.RolloutGate.Params.forService());
+        ActiveTrainer.Outcome ok = t.retrain(1_000);
+        assertNotNull(ok.published, ok.toString());
+        Map<String, Double> metrics = ok.published.getMetrics();
+        assertTrue(metrics.get("explain_fidelity") >= 0.8, metrics.toString());
+        assertEquals(0.0, metrics.get("explain_flags"), metrics.toString());
+        assertNotNull(ok.published.getExplanation(), "the surrogate tree travels for per-flow reasons");
+    }
+
     static byte[] toBytes(ByteBuffer b) {
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);
