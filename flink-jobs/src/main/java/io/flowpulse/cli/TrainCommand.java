@@ -32,6 +32,10 @@ public final class TrainCommand implements Command {
             "  --features a,b,c           feature columns (default: every numeric column but the label)",
             "  --exclude a,b              columns never used as features (identifiers such as id, ports, times)",
             "  --test-fraction F          held-out share per class (default 0.3), --seed N (default 42)",
+            "  --group-column C           grouped split: rows with the same value of text column C (capture/session)",
+            "                             are never on both sides (default: stratified random split, optimistic)",
+            "  --group-block N            with --group-column: values ending in a number (GoogleDoc-1017) form groups",
+            "                             of N consecutive numbers (a session stand-in when only flow files are named)",
             "  --model-id ID --version N  identity of the model update (default flow-classifier, created time)",
             "  --output FILE              model file (default model.avro; the model card goes to FILE.card.json)",
             "  --signing-key-file FILE    HMAC key (else FLOWPULSE_MODEL_KEY)",
@@ -59,7 +63,7 @@ public final class TrainCommand implements Command {
         }
         CliArgs a = CliArgs.parse(args, Set.of("dataset", "label-column", "model", "trees", "depth", "features",
                 "exclude", "test-fraction", "seed", "model-id", "version", "output", "signing-key-file", "champion",
-                "bootstrap-servers", "topic", "labels-topic"), Set.of("force", "publish"));
+                "bootstrap-servers", "topic", "labels-topic", "group-column", "group-block"), Set.of("force", "publish"));
         String kind = a.get("model", "rf");
         if (!kind.equals("rf") && !kind.equals("lr") && !kind.equals("gbt")) {
             throw new CliArgs.UsageException("--model rf, gbt or lr");
@@ -79,13 +83,18 @@ public final class TrainCommand implements Command {
         } else {
             dataset = Path.of(a.require("dataset"));
             labelColumn = a.require("label-column");
-            all = LabelledTable.fromCsv(dataset, labelColumn, features);
+            all = LabelledTable.fromCsv(dataset, labelColumn, features, a.get("group-column", null), a.getInt("group-block", 0));
         }
         if (a.has("exclude")) {
             List<String> drop = List.of(a.get("exclude", "").split(","));
             all = all.without(drop);
         }
-        LabelledTable[] split = all.stratifiedSplit(a.getDouble("test-fraction", 0.3), seed);
+        // grouped when the table has groups: no capture/session on both sides of the split
+        LabelledTable[] split = all.split(a.getDouble("test-fraction", 0.3), seed);
+        if (all.hasGroups()) {
+            System.out.printf("grouped split by %s: %d groups train, %d groups test%n", a.get("group-column", null),
+                    new java.util.HashSet<>(split[0].groups).size(), new java.util.HashSet<>(split[1].groups).size());
+        }
         ModelTraining.Params training = trainingParams(a, seed);
         ForestTrainer.Params params = training.forest();
         long t0 = System.nanoTime();
@@ -204,7 +213,8 @@ public final class TrainCommand implements Command {
         sb.append("  \"library\": \"").append(new ModelTraining.Params(kind, p.trees, p.maxDepth, p.seed).library()).append("\",\n");
         sb.append("  \"data\": {\"file\": \"").append(dataset.toString().replace("\\", "/")).append("\", \"labelColumn\": \"")
                 .append(labelColumn).append("\", \"rows\": ").append(all.size()).append(", \"train\": ").append(split[0].size())
-                .append(", \"test\": ").append(split[1].size()).append(", \"split\": \"stratified\"},\n");
+                .append(", \"test\": ").append(split[1].size()).append(", \"split\": \"")
+                .append(all.hasGroups() ? "grouped" : "stratified").append("\"},\n");
         if (kind.equals("rf")) {
             sb.append("  \"parameters\": {\"model\": \"rf\", \"trees\": ").append(p.trees).append(", \"maxDepth\": ").append(p.maxDepth)
                     .append(", \"featureFraction\": ").append(p.featureFraction).append(", \"seed\": ").append(p.seed).append("},\n");
