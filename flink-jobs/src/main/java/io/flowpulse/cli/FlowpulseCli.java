@@ -24,6 +24,7 @@ public final class FlowpulseCli {
                 new BenchClassifierCommand(),
                 new BenchCommand(),
                 new SequenceFeaturesCommand(),
+                new SearchArchitectureCommand(),
                 new AnnotateCommand(),
                 new TrainerCommand(),
                 new AlExperimentCommand(),
