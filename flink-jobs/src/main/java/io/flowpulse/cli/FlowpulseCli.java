@@ -25,6 +25,7 @@ public final class FlowpulseCli {
                 new BenchCommand(),
                 new SequenceFeaturesCommand(),
                 new SearchArchitectureCommand(),
+                new BenchSequenceModelCommand(),
                 new AnnotateCommand(),
                 new TrainerCommand(),
                 new AlExperimentCommand(),

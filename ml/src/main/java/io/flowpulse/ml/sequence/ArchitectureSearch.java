@@ -67,29 +67,31 @@ public final class ArchitectureSearch {
         public final double accuracy;
         public final double macroF1;
         public final long parameters;
+        public final long macs;
         public final double microsPerFlow;
         public final double trainSeconds;
 
         Candidate(int index, String origin, CnnArchitecture architecture, double accuracy, double macroF1, long parameters,
-                double microsPerFlow, double trainSeconds) {
+                int classes, double microsPerFlow, double trainSeconds) {
             this.index = index;
             this.origin = origin;
             this.architecture = architecture;
             this.accuracy = accuracy;
             this.macroF1 = macroF1;
             this.parameters = parameters;
+            this.macs = architecture.macsPerFlow(classes);
             this.microsPerFlow = microsPerFlow;
             this.trainSeconds = trainSeconds;
         }
 
         public static String csvHeader() {
-            return "index,strategy_origin,architecture,input_length,blocks,parameters,val_accuracy,val_macro_f1,"
+            return "index,strategy_origin,architecture,input_length,blocks,parameters,macs_per_flow,val_accuracy,val_macro_f1,"
                     + "inference_us_per_flow,train_seconds,pareto";
         }
 
         public String csv(boolean pareto) {
-            return String.format(java.util.Locale.ROOT, "%d,%s,%s,%d,%d,%d,%.6f,%.6f,%.3f,%.2f,%s", index, origin,
-                    architecture, architecture.inputLength, architecture.blocks(), parameters, accuracy, macroF1, microsPerFlow,
+            return String.format(java.util.Locale.ROOT, "%d,%s,%s,%d,%d,%d,%d,%.6f,%.6f,%.3f,%.2f,%s", index, origin,
+                    architecture, architecture.inputLength, architecture.blocks(), parameters, macs, accuracy, macroF1, microsPerFlow,
                     trainSeconds, pareto);
         }
     }
@@ -220,7 +222,7 @@ public final class ArchitectureSearch {
         try (SequenceCnnModel m = SequenceCnnTrainer.train(train, a, training, deadlineNanos)) {
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
             ClassificationMetrics metrics = ClassificationMetrics.evaluate(m, validation);
-            return new Candidate(index, origin, a, metrics.accuracy(), metrics.macroF1(), m.parameterCount(),
+            return new Candidate(index, origin, a, metrics.accuracy(), metrics.macroF1(), m.parameterCount(), m.labels().size(),
                     microsPerFlow(m, validation, 256), trainSeconds);
         }
     }
@@ -255,16 +257,17 @@ public final class ArchitectureSearch {
     }
 
     /**
-     * Candidates not dominated in (accuracy higher, parameters fewer, inference time lower), by
-     * validation accuracy.
+     * Candidates not dominated in (validation accuracy higher, parameters fewer, MACs per flow
+     * fewer). MACs stand for inference cost here: measured times on a shared machine are too noisy
+     * to rank by (they are in the CSV).
      */
     public static List<Candidate> pareto(List<Candidate> all) {
         List<Candidate> front = new ArrayList<>();
         for (Candidate c : all) {
             boolean dominated = false;
             for (Candidate d : all) {
-                if (d != c && d.accuracy >= c.accuracy && d.parameters <= c.parameters && d.microsPerFlow <= c.microsPerFlow
-                        && (d.accuracy > c.accuracy || d.parameters < c.parameters || d.microsPerFlow < c.microsPerFlow)) {
+                if (d != c && d.accuracy >= c.accuracy && d.parameters <= c.parameters && d.macs <= c.macs
+                        && (d.accuracy > c.accuracy || d.parameters < c.parameters || d.macs < c.macs)) {
                     dominated = true;
                     break;
                 }
@@ -277,10 +280,15 @@ public final class ArchitectureSearch {
         return front;
     }
 
-    /** The chosen candidate: highest validation macro F1; among those within 0.005 of it, the fewest parameters. */
-    public static Candidate choose(List<Candidate> all) {
-        double best = all.stream().mapToDouble(c -> c.macroF1).max().orElseThrow();
-        return all.stream().filter(c -> c.macroF1 >= best - 0.005)
-                .min(Comparator.comparingLong((Candidate c) -> c.parameters).thenComparingInt(c -> c.index)).orElseThrow();
+    /**
+     * The chosen candidate among those with at most {@code maxMacs} MACs per flow (all when none
+     * fits): highest validation macro F1; among those within 0.005 of it, the fewest MACs.
+     */
+    public static Candidate choose(List<Candidate> all, long maxMacs) {
+        List<Candidate> fit = all.stream().filter(c -> c.macs <= maxMacs).collect(java.util.stream.Collectors.toList());
+        List<Candidate> pool = fit.isEmpty() ? all : fit;
+        double best = pool.stream().mapToDouble(c -> c.macroF1).max().orElseThrow();
+        return pool.stream().filter(c -> c.macroF1 >= best - 0.005)
+                .min(Comparator.comparingLong((Candidate c) -> c.macs).thenComparingInt(c -> c.index)).orElseThrow();
     }
 }

@@ -133,6 +133,31 @@ public final class CnnArchitecture {
         return Objects.hash(toString());
     }
 
+    /**
+     * Multiply-accumulates of one forward pass per flow (convolutions, dense, output): a
+     * load-independent measure of inference cost, next to the measured time.
+     */
+    public long macsPerFlow(int classes) {
+        long macs = 0;
+        int in = PacketSequence.CHANNELS;
+        int length = inputLength;
+        for (int b = 0; b < filters.length; b++) {
+            for (int c = 0; c < convsPerBlock; c++) {
+                length = length + 2 * (kernels[b] / 2) - kernels[b] + 1;
+                macs += (long) length * filters[b] * in * kernels[b];
+                in = filters[b];
+            }
+            if (pools[b] != Pool.NONE && length >= 2) {
+                length /= 2;
+            }
+        }
+        if (dense > 0) {
+            macs += (long) in * dense;
+            in = dense;
+        }
+        return macs + (long) in * classes;
+    }
+
     /** Weights and biases of this network for {@code classes} outputs (convolutions, dense, output). */
     public long parameterCount(int classes) {
         long p = 0;

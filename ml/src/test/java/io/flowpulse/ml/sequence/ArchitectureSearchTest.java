@@ -20,7 +20,7 @@ class ArchitectureSearchTest {
                 new SequenceCnnTrainer.Params(1, 32, 0.01f, seed), seen::add);
         assertEquals(all.size(), seen.size(), "progress sees every candidate");
         assertTrue(all.stream().allMatch(c -> c.parameters > 0 && c.microsPerFlow > 0 && c.accuracy >= 0));
-        assertTrue(ArchitectureSearch.pareto(all).contains(ArchitectureSearch.choose(all)) || all.size() > 0);
+        assertTrue(all.contains(ArchitectureSearch.choose(all, Long.MAX_VALUE)));
         return all.stream().map(c -> c.origin + " " + c.architecture + String.format(" %.4f", c.accuracy)).collect(Collectors.toList());
     }
 
