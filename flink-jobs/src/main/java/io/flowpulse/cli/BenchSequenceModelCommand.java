@@ -77,8 +77,15 @@ public final class BenchSequenceModelCommand implements Command {
         byte[] key = TrainCommand.signingKey(a);
         ModelUpdate u = Codecs.MODEL_UPDATE.decode(Files.readAllBytes(Path.of(a.require("model"))));
         ClassifierModel model = ClassifierModels.decode(u.getFormat(), ByteBuffers.copy(u.getPayload()));
-        LabelledTable data = LabelledTable.fromCsv(Path.of(a.require("dataset")), a.require("label-column"),
-                model.featureSchema().names());
+        if (!(model instanceof io.flowpulse.ml.sequence.SequenceCnnModel)) {
+            throw new CliArgs.UsageException("not a packet-sequence model: " + u.getFormat() + " (use bench-classifier)");
+        }
+        LabelledTable data;
+        try {
+            data = LabelledTable.fromCsv(Path.of(a.require("dataset")), a.require("label-column"), model.featureSchema().names());
+        } catch (IllegalArgumentException e) {
+            throw new CliArgs.UsageException(e.getMessage());
+        }
         int batch = a.getInt("batch", 256);
         List<String> names = model.featureSchema().names();
         double[][] xs = data.rows.toArray(new double[0][]);

@@ -38,8 +38,13 @@ public final class EvaluateClassifierCommand implements Command {
                 "test-fraction", "seed"), Set.of());
         ModelUpdate u = Codecs.MODEL_UPDATE.decode(Files.readAllBytes(Path.of(a.require("model"))));
         ClassifierModel model = ClassifierModels.decode(u.getFormat(), io.flowpulse.records.codec.ByteBuffers.copy(u.getPayload()));
-        LabelledTable data = LabelledTable.fromCsv(Path.of(a.require("dataset")), a.require("label-column"),
-                model.featureSchema().names(), a.get("group-column", null), a.getInt("group-block", 0));
+        LabelledTable data;
+        try {
+            data = LabelledTable.fromCsv(Path.of(a.require("dataset")), a.require("label-column"),
+                    model.featureSchema().names(), a.get("group-column", null), a.getInt("group-block", 0));
+        } catch (IllegalArgumentException e) {
+            throw new CliArgs.UsageException(e.getMessage()); // no such label/group/feature column
+        }
         String scope = "";
         if (data.hasGroups()) {
             LabelledTable[] split = data.groupedSplit(a.getDouble("test-fraction", 0.3), a.getLong("seed", 42));

@@ -83,8 +83,13 @@ public final class SearchArchitectureCommand implements Command {
         if (!Files.exists(data)) {
             throw new CliArgs.UsageException("no such dataset: " + data);
         }
-        LabelledTable all = LabelledTable.fromCsv(data, a.require("label-column"), null, a.get("group-column", null),
-                a.getInt("group-block", 0));
+        LabelledTable all;
+        try {
+            all = LabelledTable.fromCsv(data, a.require("label-column"), null, a.get("group-column", null),
+                    a.getInt("group-block", 0));
+        } catch (IllegalArgumentException e) {
+            throw new CliArgs.UsageException(e.getMessage());
+        }
         int available = 0;
         while (all.names.contains(PacketSequence.SIZE + available) && all.names.contains(PacketSequence.IAT_MS + available)) {
             available++;

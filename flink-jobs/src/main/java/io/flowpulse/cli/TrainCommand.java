@@ -83,7 +83,11 @@ public final class TrainCommand implements Command {
         } else {
             dataset = Path.of(a.require("dataset"));
             labelColumn = a.require("label-column");
-            all = LabelledTable.fromCsv(dataset, labelColumn, features, a.get("group-column", null), a.getInt("group-block", 0));
+            try {
+                all = LabelledTable.fromCsv(dataset, labelColumn, features, a.get("group-column", null), a.getInt("group-block", 0));
+            } catch (IllegalArgumentException e) {
+                throw new CliArgs.UsageException(e.getMessage()); // no such label/group/feature column
+            }
         }
         if (a.has("exclude")) {
             List<String> drop = List.of(a.get("exclude", "").split(","));

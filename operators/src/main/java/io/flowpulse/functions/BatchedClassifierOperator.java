@@ -28,6 +28,7 @@ public final class BatchedClassifierOperator extends CoBroadcastWithNonKeyedOper
 
     private final long maxDelayMillis;
     private transient TimestampedCollector<Classification> flushCollector;
+    private transient org.apache.flink.util.Collector<Classification> atFlowEnd;
 
     public BatchedClassifierOperator(FlowClassifierFunction function, long maxDelayMillis) {
         super(function, List.of(BroadcastStates.MODELS));
@@ -52,7 +53,17 @@ public final class BatchedClassifierOperator extends CoBroadcastWithNonKeyedOper
     public void open() throws Exception {
         super.open();
         flushCollector = new TimestampedCollector<>(output);
-        flushCollector.eraseTimestamp();
+        // a flush on time or at a barrier has no input element: each output carries its flow's end
+        atFlowEnd = new org.apache.flink.util.Collector<>() {
+            @Override
+            public void collect(Classification c) {
+                flushCollector.setAbsoluteTimestamp(c.getFlowEndMicros() / 1000);
+                flushCollector.collect(c);
+            }
+
+            @Override
+            public void close() {}
+        };
         if (maxDelayMillis > 0 && function().batchSize() > 1) {
             ProcessingTimeService time = getProcessingTimeService();
             time.registerTimer(time.getCurrentProcessingTime() + maxDelayMillis, this);
@@ -87,9 +98,9 @@ public final class BatchedClassifierOperator extends CoBroadcastWithNonKeyedOper
         if (function.pendingFlows() == 0) {
             return;
         }
-        function.flushPending(flushCollector);
+        function.flushPending(atFlowEnd);
         for (AnnotationRequest q : function.takePendingQueries()) {
-            output.collect(SideOutputs.QUERY_CANDIDATES, new StreamRecord<>(q));
+            output.collect(SideOutputs.QUERY_CANDIDATES, new StreamRecord<>(q, q.getRequestedMillis()));
         }
     }
 }

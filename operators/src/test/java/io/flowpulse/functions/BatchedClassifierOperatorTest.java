@@ -48,6 +48,11 @@ class BatchedClassifierOperatorTest {
             h.setProcessingTime(150); // the flush interval
             assertEquals(5, labels(h).size());
             assertEquals("bulk", labels(h).get(4));
+            // flushed without an input element: the flow's own end time
+            org.apache.flink.streaming.runtime.streamrecord.StreamRecord<?> last =
+                    (org.apache.flink.streaming.runtime.streamrecord.StreamRecord<?>) h.getOutput().stream()
+                            .filter(o -> o instanceof org.apache.flink.streaming.runtime.streamrecord.StreamRecord).reduce((x, y) -> y).get();
+            assertEquals(TestModels.sequenceFlow(4, true).getEndMicros() / 1000, last.getTimestamp());
 
             h.processElement(TestModels.sequenceFlow(5, false), 5);
             h.prepareSnapshotPreBarrier(1);
