@@ -90,7 +90,8 @@ public final class ArchitectureSearch {
         }
 
         public String csv(boolean pareto) {
-            return String.format(java.util.Locale.ROOT, "%d,%s,%s,%d,%d,%d,%d,%.6f,%.6f,%.3f,%.2f,%s", index, origin,
+            // the architecture line has commas between blocks: quoted
+            return String.format(java.util.Locale.ROOT, "%d,%s,\"%s\",%d,%d,%d,%d,%.6f,%.6f,%.3f,%.2f,%s", index, origin,
                     architecture, architecture.inputLength, architecture.blocks(), parameters, macs, accuracy, macroF1, microsPerFlow,
                     trainSeconds, pareto);
         }
