@@ -9,7 +9,8 @@ import io.flowpulse.local.TopicReader;
 import io.flowpulse.local.TopicWriter;
 import io.flowpulse.ml.classify.ClassifierModels;
 import io.flowpulse.ml.classify.LabelledTable;
-import io.flowpulse.ml.classify.ModelTraining;
+import io.flowpulse.ml.classify.ModelSigner;
+import io.flowpulse.records.ModelKind;
 import io.flowpulse.ml.sequence.CnnArchitecture;
 import io.flowpulse.ml.sequence.PacketSequence;
 import io.flowpulse.ml.sequence.SequenceCnnModel;
@@ -100,7 +101,11 @@ class SequenceModelServingITCase {
         ModelUpdate update;
         try (SequenceCnnModel cnn = SequenceCnnTrainer.train(new LabelledTable(PacketSequence.featureNames(N), rows, labels),
                 CnnArchitecture.parse("n=8 blocks=8k3max convs=1 global=max dense=0"), new SequenceCnnTrainer.Params(5, 16, 0.02f, 1))) {
-            update = ModelTraining.signed(cnn, "seq", 1, 1, Map.of(), KEY);
+            byte[] payload = cnn.encode();
+            update = ModelUpdate.newBuilder().setModelId("seq").setKind(ModelKind.FLOW_CLASSIFIER).setVersion(1).setCreatedMillis(1)
+                    .setFormat(cnn.format()).setPayload(java.nio.ByteBuffer.wrap(payload))
+                    .setSignature(java.nio.ByteBuffer.wrap(new ModelSigner(KEY).sign("seq", "FLOW_CLASSIFIER", 1, cnn.format(), payload)))
+                    .build();
         }
         Path exported = dir.resolve("seq.avro");
         Files.write(exported, Codecs.MODEL_UPDATE.encode(update));
