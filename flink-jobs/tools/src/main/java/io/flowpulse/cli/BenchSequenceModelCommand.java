@@ -5,22 +5,19 @@ import io.flowpulse.functions.BroadcastStates;
 import io.flowpulse.functions.FlowClassifierFunction;
 import io.flowpulse.functions.ModelUpdateValidator;
 import io.flowpulse.ml.classify.ClassifierModel;
-import io.flowpulse.ml.classify.ClassifierModels;
 import io.flowpulse.ml.classify.LabelledTable;
 import io.flowpulse.records.Classification;
 import io.flowpulse.records.FlowFeatures;
 import io.flowpulse.records.FlowKey;
 import io.flowpulse.records.FlowTermination;
 import io.flowpulse.records.ModelUpdate;
-import io.flowpulse.records.codec.ByteBuffers;
-import io.flowpulse.records.codec.Codecs;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -33,6 +30,9 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./flowpulse bench-sequence-model --model CNN.avro --dataset SEQ.csv --label-column C}:
@@ -42,12 +42,38 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * ({@link BatchedClassifierOperator}, the signed model on its broadcast input) at the given
  * parallelism, timed between the first and the last classification.
  */
-public final class BenchSequenceModelCommand implements Command {
+@Command(name = "bench-sequence-model",
+        description = "serving throughput of a packet-sequence model: alone (batched, one thread) and in the job's classifier operator")
+public final class BenchSequenceModelCommand implements Callable<Integer> {
     static final AtomicLong COUNT = new AtomicLong();
     static final AtomicLong FIRST = new AtomicLong(Long.MAX_VALUE);
     static final AtomicLong LAST = new AtomicLong();
     static final AtomicLong CPU_FIRST = new AtomicLong(Long.MAX_VALUE);
     static final AtomicLong CPU_LAST = new AtomicLong();
+
+    @Option(names = "--model", required = true, paramLabel = "CNN.avro", description = "signed packet-sequence model (search-architecture)")
+    Path modelFile;
+
+    @Option(names = "--dataset", required = true, paramLabel = "SEQ.csv[.gz]", description = "flows with packet-sequence columns")
+    Path dataset;
+
+    @Option(names = "--label-column", required = true, paramLabel = "C", description = "the label column")
+    String labelColumn;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "flows per batch (default ${DEFAULT-VALUE})")
+    int batchOption;
+
+    @Option(names = "--flows", paramLabel = "N", defaultValue = "300000", description = "flows through the job (default ${DEFAULT-VALUE})")
+    long total;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "job parallelism (default ${DEFAULT-VALUE})")
+    int parallelism;
+
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "5", description = "duration of the model-alone run (default ${DEFAULT-VALUE})")
+    long seconds;
+
+    @Mixin
+    SigningKeyOptions signing;
 
     /** CPU time of this process (all threads), ns. */
     static long processCpuNanos() {
@@ -56,44 +82,21 @@ public final class BenchSequenceModelCommand implements Command {
     }
 
     @Override
-    public String name() {
-        return "bench-sequence-model";
-    }
-
-    @Override
-    public String summary() {
-        return "serving throughput of a packet-sequence model: alone (batched, one thread) and in the job's classifier operator";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
-            System.out.println("usage: ./flowpulse bench-sequence-model --model CNN.avro --dataset SEQ.csv --label-column C"
-                    + " [--batch 256] [--flows 300000] [--parallelism 2] [--seconds 5] [--signing-key-file FILE]");
-            return 0;
-        }
-        CliArgs a = CliArgs.parse(args, Set.of("model", "dataset", "label-column", "batch", "flows", "parallelism", "seconds",
-                "signing-key-file"), Set.of());
-        byte[] key = TrainCommand.signingKey(a);
-        ModelUpdate u = Codecs.MODEL_UPDATE.decode(Files.readAllBytes(Path.of(a.require("model"))));
-        ClassifierModel model = ClassifierModels.decode(u.getFormat(), ByteBuffers.copy(u.getPayload()));
+    public Integer call() throws Exception {
+        byte[] key = signing.key();
+        ModelUpdate u = InputFiles.modelUpdate(modelFile, "--model");
+        ClassifierModel model = InputFiles.classifier(u, modelFile);
         if (!(model instanceof io.flowpulse.ml.sequence.SequenceCnnModel)) {
-            throw new CliArgs.UsageException("not a packet-sequence model: " + u.getFormat() + " (use bench-classifier)");
+            throw UserError.input("not a packet-sequence model: " + u.getFormat() + " (use bench-classifier)");
         }
-        LabelledTable data;
-        try {
-            data = LabelledTable.fromCsv(Path.of(a.require("dataset")), a.require("label-column"), model.featureSchema().names());
-        } catch (IllegalArgumentException e) {
-            throw new CliArgs.UsageException(e.getMessage());
-        }
-        int batch = a.getInt("batch", 256);
+        LabelledTable data = InputFiles.labelledCsv(dataset, "--dataset", labelColumn, model.featureSchema().names());
+        int batch = batchOption;
         List<String> names = model.featureSchema().names();
         double[][] xs = data.rows.toArray(new double[0][]);
 
         // (a) the model alone
         double[][] in = new double[batch][];
         double[][] out = new double[batch][model.labels().size()];
-        long seconds = a.getLong("seconds", 5);
         for (int pass = 0; pass < 2; pass++) {
             long n = 0;
             long t0 = System.nanoTime();
@@ -133,8 +136,6 @@ public final class BenchSequenceModelCommand implements Command {
                     .setFeatures(Map.of()).setFirstPacketSizes(sizes).setFirstPacketDirections(dirs)
                     .setFirstPacketIatMicros(iats).build());
         }
-        int parallelism = a.getInt("parallelism", 2);
-        long total = a.getLong("flows", 300_000);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
         env.setParallelism(parallelism);
         DataStream<FlowFeatures> flowStream = env.fromSource(new DataGeneratorSource<>(new Replay(flows), total,

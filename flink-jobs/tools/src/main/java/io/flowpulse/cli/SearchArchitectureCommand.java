@@ -21,12 +21,15 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./flowpulse search-architecture}: searches 1-D CNN architectures over packet sequences
@@ -35,86 +38,130 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * all training groups, scores it once on held-out groups the search never saw, and writes (and
  * optionally publishes) it as a signed model update.
  */
-public final class SearchArchitectureCommand implements Command {
-    static final String HELP = String.join("\n",
-            "usage: ./flowpulse search-architecture --dataset SEQ.csv[.gz] --label-column C [options]",
-            "  The table has packet-sequence columns size_i, iat_ms_i (./flowpulse sequence-features --packets N).",
-            "  --group-column C [--group-block N]  grouped splits (test groups, then validation groups inside training);",
-            "                             without it: stratified random splits (optimistic)",
-            "  --strategy random|evolution  random search or regularized evolution (default evolution)",
-            "  --budget 20m               wall-clock budget of the search (default 10m); --max-candidates N (default 1000)",
-            "  --seed N                   same seed: same candidates, same order, same scores (default 42)",
-            "  --input-lengths 16,32,64   input lengths N to search (default: 8,16,32,64 up to the table's)",
-            "  --epochs N                 epochs per candidate (default 4); --final-epochs N for the chosen one (default 10)",
-            "  --max-train-rows N         subsample the search-train table (default 3000; 0 = all)",
-            "  --population P --sample S  evolution's population and tournament size (default 12, 4)",
-            "  --max-macs N               choose among candidates with at most N multiply-accumulates per flow",
-            "                             (inference cost; default 100000, about 20 k flows/s on 2 loaded cores)",
-            "  --test-fraction F          held-out group share (default 0.3); validation is 0.25 of the rest",
-            "  --out-dir DIR              candidates.csv, pareto.png, model.avro (+ .card.json) (default search-out)",
-            "  --model-id ID --version N  identity of the model update (default seq-cnn, now)",
-            "  --signing-key-file FILE    HMAC key (else FLOWPULSE_MODEL_KEY)",
-            "  --publish --bootstrap-servers H:P [--topic models]   send the chosen model to Kafka",
-            "");
+@Command(name = "search-architecture",
+        description = {"search 1-D CNN architectures over packet sequences under a budget; CSV + Pareto plot; publish the chosen",
+                "", "  ./flowpulse search-architecture --dataset SEQ.csv[.gz] --label-column C --signing-key-file model.key [options]",
+                "", "The table has packet-sequence columns size_i, iat_ms_i (./flowpulse sequence-features --packets N).", ""})
+public final class SearchArchitectureCommand implements Callable<Integer> {
+    @Option(names = "--dataset", required = true, paramLabel = "SEQ.csv[.gz]", description = "flows with packet-sequence columns")
+    Path data;
+
+    @Option(names = "--label-column", required = true, paramLabel = "C", description = "the column holding the label")
+    String labelColumn;
+
+    @Option(names = "--group-column", paramLabel = "C", description = "grouped splits (test groups, then validation groups inside "
+            + "training); without it stratified random splits (optimistic)")
+    String groupColumn;
+
+    @Option(names = "--group-block", paramLabel = "N", defaultValue = "0", description = "with --group-column: groups of N consecutive flow numbers")
+    int groupBlock;
+
+    @Option(names = "--strategy", paramLabel = "random|evolution", defaultValue = "evolution",
+            description = "random search or regularized evolution (default ${DEFAULT-VALUE})")
+    String strategy;
+
+    @Option(names = "--budget", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+            description = "wall-clock budget of the search (default ${DEFAULT-VALUE})")
+    Duration budget;
+
+    @Option(names = "--max-candidates", paramLabel = "N", defaultValue = "1000", description = "at most this many candidates (default ${DEFAULT-VALUE})")
+    int maxCandidates;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "same seed: same candidates, same order, same scores (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--input-lengths", paramLabel = "16,32,64", description = "input lengths N to search (default: 8,16,32,64 up to the table's)")
+    String inputLengths;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "4", description = "epochs per candidate (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--final-epochs", paramLabel = "N", defaultValue = "10", description = "epochs of the chosen one (default ${DEFAULT-VALUE})")
+    int finalEpochs;
+
+    @Option(names = "--max-train-rows", paramLabel = "N", defaultValue = "3000", description = "subsample the search-train table (0 = all; default ${DEFAULT-VALUE})")
+    int maxTrainRows;
+
+    @Option(names = "--population", paramLabel = "P", defaultValue = "12", description = "evolution's population (default ${DEFAULT-VALUE})")
+    int population;
+
+    @Option(names = "--sample", paramLabel = "S", defaultValue = "4", description = "evolution's tournament size (default ${DEFAULT-VALUE})")
+    int sample;
+
+    @Option(names = "--max-macs", paramLabel = "N", defaultValue = "100000", description = "choose among candidates with at most N "
+            + "multiply-accumulates per flow (inference cost; default ${DEFAULT-VALUE})")
+    long maxMacs;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "training mini-batch (default ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "0.003", description = "Adam's learning rate (default ${DEFAULT-VALUE})")
+    double learningRate;
+
+    @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.3", description = "held-out group share (default ${DEFAULT-VALUE}); validation is 0.25 of the rest")
+    double testFraction;
+
+    @Option(names = "--out-dir", paramLabel = "DIR", defaultValue = "search-out", description = "candidates.csv, pareto.png, model.avro (default ${DEFAULT-VALUE})")
+    Path outDir;
+
+    @Option(names = "--model-id", paramLabel = "ID", defaultValue = "seq-cnn", description = "identity of the model update (default ${DEFAULT-VALUE})")
+    String modelId;
+
+    @Option(names = "--model-version", paramLabel = "N", description = "version of the model update (default: now)")
+    Long version;
+
+    @Mixin
+    SigningKeyOptions signing;
+
+    @Option(names = "--publish", description = "send the chosen model to Kafka (--bootstrap-servers, --topic)")
+    boolean publish;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "models", description = "models topic (default ${DEFAULT-VALUE})")
+    String topic;
 
     @Override
-    public String name() {
-        return "search-architecture";
-    }
-
-    @Override
-    public String summary() {
-        return "search 1-D CNN architectures over packet sequences under a budget; CSV + Pareto plot; publish the chosen";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
-            System.out.print(HELP);
-            return 0;
+    public Integer call() throws Exception {
+        byte[] key = signing.key();
+        if (publish) {
+            kafka.require();
         }
-        CliArgs a = CliArgs.parse(args, Set.of("dataset", "label-column", "group-column", "group-block", "strategy", "budget",
-                "max-candidates", "seed", "input-lengths", "epochs", "final-epochs", "max-train-rows", "population", "sample",
-                "test-fraction", "out-dir", "max-macs", "model-id", "version", "signing-key-file", "bootstrap-servers", "topic", "batch-size",
-                "learning-rate"), Set.of("publish"));
-        long seed = a.getLong("seed", 42);
-        byte[] key = TrainCommand.signingKey(a);
-        Path data = Path.of(a.require("dataset"));
-        if (!Files.exists(data)) {
-            throw new CliArgs.UsageException("no such dataset: " + data);
+        if (!strategy.equals("random") && !strategy.equals("evolution")) {
+            throw UserError.usage("--strategy random or evolution, not " + strategy);
         }
-        LabelledTable all;
-        try {
-            all = LabelledTable.fromCsv(data, a.require("label-column"), null, a.get("group-column", null),
-                    a.getInt("group-block", 0));
-        } catch (IllegalArgumentException e) {
-            throw new CliArgs.UsageException(e.getMessage());
+        if (testFraction <= 0 || testFraction >= 1) {
+            throw UserError.usage("--test-fraction must be between 0 and 1, got " + testFraction);
         }
+        InputFiles.existingFile(data, "--dataset");
+        LabelledTable all = InputFiles.labelledCsv(data, "--dataset", labelColumn, null, groupColumn, groupBlock);
         int available = 0;
         while (all.names.contains(PacketSequence.SIZE + available) && all.names.contains(PacketSequence.IAT_MS + available)) {
             available++;
         }
         if (available < 2) {
-            throw new CliArgs.UsageException("no packet-sequence columns size_0.., iat_ms_0.. in " + data
+            throw UserError.input("no packet-sequence columns size_0.., iat_ms_0.. in " + data
                     + " (make them with ./flowpulse sequence-features)");
         }
-        int[] lengths = lengths(a.get("input-lengths", null), available);
-        double testFraction = a.getDouble("test-fraction", 0.3);
+        int[] lengths = lengths(inputLengths, available);
         LabelledTable[] outer = all.split(testFraction, seed);
         LabelledTable[] inner = outer[0].split(0.25, seed + 1);
-        LabelledTable searchTrain = inner[0].subsample(a.getInt("max-train-rows", 3000), seed);
-        String splitKind = all.hasGroups() ? "grouped by " + a.get("group-column", null) : "stratified random";
+        LabelledTable searchTrain = inner[0].subsample(maxTrainRows, seed);
+        String splitKind = all.hasGroups() ? "grouped by " + groupColumn : "stratified random";
         System.out.printf("%,d flows, packet sequences up to N=%d; split %s: search-train %,d (of %,d), validation %,d,"
                 + " test %,d%s%n", all.size(), available, splitKind, searchTrain.size(), inner[0].size(), inner[1].size(),
                 outer[1].size(), all.hasGroups() ? String.format(" (%d / %d / %d groups)", new HashSet<>(inner[0].groups).size(),
                         new HashSet<>(inner[1].groups).size(), new HashSet<>(outer[1].groups).size()) : "");
 
-        Duration budget = a.getDuration("budget", Duration.ofMinutes(10));
-        ArchitectureSearch.Params p = new ArchitectureSearch.Params(a.get("strategy", "evolution"), budget.toNanos(),
-                a.getInt("max-candidates", 1000), seed, a.getInt("epochs", 4), lengths, a.getInt("population", 12),
-                a.getInt("sample", 4));
-        SequenceCnnTrainer.Params training = new SequenceCnnTrainer.Params(p.epochs, a.getInt("batch-size", 64),
-                (float) a.getDouble("learning-rate", 0.003), seed);
+        ArchitectureSearch.Params p;
+        SequenceCnnTrainer.Params training;
+        try {
+            p = new ArchitectureSearch.Params(strategy, budget.toNanos(), maxCandidates, seed, epochs, lengths, population, sample);
+            training = new SequenceCnnTrainer.Params(p.epochs, batchSize, (float) learningRate, seed);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(e.getMessage());
+        }
         System.out.printf("search: %s, budget %s, %d epochs per candidate, N in %s, seed %d%n", p.strategy, budget, p.epochs,
                 java.util.Arrays.toString(lengths), seed);
         long t0 = System.nanoTime();
@@ -128,9 +175,8 @@ public final class SearchArchitectureCommand implements Command {
             System.out.flush();
         });
         if (candidates.isEmpty()) {
-            throw new CliArgs.UsageException("the budget ended before the first candidate was scored: give a larger --budget");
+            throw UserError.input("the budget ended before the first candidate was scored: give a larger --budget");
         }
-        Path outDir = Path.of(a.get("out-dir", "search-out"));
         Files.createDirectories(outDir);
         List<ArchitectureSearch.Candidate> front = ArchitectureSearch.pareto(candidates);
         Path csv = outDir.resolve("candidates.csv");
@@ -140,7 +186,7 @@ public final class SearchArchitectureCommand implements Command {
                 w.println(c.csv(front.contains(c)));
             }
         }
-        ArchitectureSearch.Candidate chosen = ArchitectureSearch.choose(candidates, a.getLong("max-macs", 100_000));
+        ArchitectureSearch.Candidate chosen = ArchitectureSearch.choose(candidates, maxMacs);
         Path png = outDir.resolve("pareto.png");
         plot(candidates, front, chosen, png, p.strategy);
         System.out.printf("%d candidates in %.0f s; %d on the Pareto front; wrote %s and %s%nchosen #%d: %s (validation F1 %.4f,"
@@ -148,10 +194,9 @@ public final class SearchArchitectureCommand implements Command {
                 chosen.index + 1, chosen.architecture, chosen.macroF1, chosen.parameters, chosen.macs);
 
         // the chosen architecture on all training groups, scored once on the held-out test groups
-        int finalEpochs = a.getInt("final-epochs", 10);
         long t1 = System.nanoTime();
-        LabelledTable finalTrain = outer[0].subsample(a.getInt("max-train-rows", 3000) <= 0 ? 0
-                : Math.max(a.getInt("max-train-rows", 3000), 1) * 4 / 3, seed);
+        LabelledTable finalTrain = outer[0].subsample(maxTrainRows <= 0 ? 0
+                : Math.max(maxTrainRows, 1) * 4 / 3, seed);
         try (SequenceCnnModel model = SequenceCnnTrainer.train(finalTrain, chosen.architecture,
                 new SequenceCnnTrainer.Params(finalEpochs, training.batchSize, training.learningRate, seed))) {
             double trainSeconds = (System.nanoTime() - t1) / 1e9;
@@ -165,20 +210,19 @@ public final class SearchArchitectureCommand implements Command {
             metrics.put("parameters", (double) model.parameterCount());
             metrics.put("macs_per_flow", (double) chosen.macs);
             metrics.put("inference_us_per_flow", us);
-            String modelId = a.get("model-id", "seq-cnn");
-            long version = a.getLong("version", System.currentTimeMillis());
-            ModelUpdate update = ModelTraining.signed(model, modelId, version, System.currentTimeMillis(), metrics, key);
+            long v = version != null ? version : System.currentTimeMillis();
+            ModelUpdate update = ModelTraining.signed(model, modelId, v, System.currentTimeMillis(), metrics, key);
             Path out = outDir.resolve("model.avro");
             Files.write(out, Codecs.MODEL_UPDATE.encode(update));
             Files.writeString(Path.of(out + ".card.json"), card(update, chosen.architecture, data, splitKind, p, finalEpochs,
                     finalTrain.size(), outer[1].size(), m));
-            System.out.printf("wrote %s (%s v%d, %s, signed)%n", out, modelId, version, SequenceCnnModel.FORMAT);
-            if (a.has("publish")) {
-                try (TopicWriter w = io.flowpulse.active.TrainingService.modelWriter(a.require("bootstrap-servers"))) {
-                    w.send(a.get("topic", "models"), modelId, update.getCreatedMillis(), Codecs.MODEL_UPDATE, update);
+            System.out.printf("wrote %s (%s v%d, %s, signed)%n", out, modelId, v, SequenceCnnModel.FORMAT);
+            if (publish) {
+                try (TopicWriter w = io.flowpulse.active.TrainingService.modelWriter(kafka.require())) {
+                    w.send(topic, modelId, update.getCreatedMillis(), Codecs.MODEL_UPDATE, update);
                     w.flush();
                 }
-                System.out.println("published to " + a.get("topic", "models"));
+                System.out.println("published to " + topic);
             }
         }
         return 0;
@@ -196,7 +240,7 @@ public final class SearchArchitectureCommand implements Command {
             for (String s : option.split(",")) {
                 int n = Integer.parseInt(s.trim());
                 if (n < 2 || n > available) {
-                    throw new CliArgs.UsageException("--input-lengths: " + n + " is not in 2.." + available + " (the table's packets)");
+                    throw UserError.usage("--input-lengths: " + n + " is not in 2.." + available + " (the table's packets)");
                 }
                 out.add(n);
             }
