@@ -1,6 +1,7 @@
 package io.flowpulse.functions;
 
 import io.flowpulse.ml.classify.ClassifierModel;
+import io.flowpulse.ml.sequence.PacketSequence;
 import io.flowpulse.records.Classification;
 import io.flowpulse.records.FlowFeatures;
 import io.flowpulse.records.ModelEvent;
@@ -43,6 +44,15 @@ import org.slf4j.LoggerFactory;
  *       go to {@link SideOutputs#UNSCORED_FLOWS}. Nothing is dropped silently.
  *   <li>Serving does not allocate per flow beyond the output record: feature vector and
  *       probability arrays are reused per model.
+ *   <li>Models that prefer batches (the DJL sequence CNN, {@link ClassifierModel#prefersBatches})
+ *       are served batched per operator instance: flows wait in a bounded pending batch (at most
+ *       {@code batchSize}) and are scored in one pass when it is full; {@link BatchedClassifierOperator}
+ *       also flushes it on a processing-time interval, before every checkpoint barrier and at end
+ *       of input. Pending flows are part of the checkpointed buffer. With tree models only, every
+ *       flow is scored as it arrives.
+ *   <li>A model's feature names may be packet-sequence names ({@code size_i}, {@code iat_ms_i}):
+ *       those come from the flow's first-packet arrays ({@link PacketSequence}), the rest from its
+ *       features map.
  * </ul>
  */
 public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeatures, ModelUpdate, Classification>
@@ -55,6 +65,12 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
 
     private final ModelUpdateValidator validator;
     private final int bufferCapacity;
+    /** Flows per batch for models that prefer batches; 1 = no batching. */
+    private int batchSize = 1;
+
+    /** Flows waiting for a batched model, with their element timestamps. */
+    private transient List<FlowFeatures> pending;
+    private transient boolean batching;
 
     private transient List<FlowFeatures> buffer;
     private transient ListState<FlowFeatures> bufferState;
@@ -97,6 +113,24 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
         this.queryThreshold = queryThreshold;
     }
 
+    /**
+     * Serves models that {@link ClassifierModel#prefersBatches prefer batches} in batches of up to
+     * {@code flows} flows per operator instance (1 = one by one). Wire the function with
+     * {@link BatchedClassifierOperator} so that a partial batch is flushed on time, at checkpoints
+     * and at end of input.
+     */
+    public FlowClassifierFunction withBatchSize(int flows) {
+        if (flows < 1 || flows > 65_536) {
+            throw new IllegalArgumentException("batch size 1..65536, not " + flows);
+        }
+        this.batchSize = flows;
+        return this;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
     /** A decoded model with its reusable arrays. */
     static final class Serving {
         final String modelId;
@@ -107,13 +141,49 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
         /** The model's surrogate tree when reasons are on and the update carries one, else null. */
         final io.flowpulse.ml.explain.SurrogateTree surrogate;
 
-        Serving(ModelUpdate update, ClassifierModel model, boolean reasons) {
+        /** {@link PacketSequence#slot} of every feature name; null when the model reads the map only. */
+        final int[] slots;
+        /** Batch arrays (models that prefer batches): inputs and probabilities per pending flow. */
+        final double[][] xs;
+        final double[][] ps;
+
+        Serving(ModelUpdate update, ClassifierModel model, int batchSize, boolean reasons) {
             this.modelId = update.getModelId();
             this.version = update.getVersion();
             this.model = model;
             this.x = new double[model.featureSchema().size()];
             this.p = new double[model.labels().size()];
             this.surrogate = reasons ? surrogateOf(update, model) : null;
+            int[] sl = new int[x.length];
+            boolean packets = false;
+            for (int i = 0; i < sl.length; i++) {
+                sl[i] = PacketSequence.slot(model.featureSchema().names().get(i));
+                packets |= sl[i] != -1;
+            }
+            this.slots = packets ? sl : null;
+            int b = model.prefersBatches() ? batchSize : 0;
+            this.xs = new double[b][x.length];
+            this.ps = new double[b][p.length];
+        }
+
+        /** The model's input vector of a flow into {@code out}. */
+        void fill(FlowFeatures flow, double[] out) {
+            if (slots == null) {
+                model.featureSchema().fill(flow.getFeatures(), out);
+            } else {
+                PacketSequence.fill(model.featureSchema().names(), slots, flow.getFeatures(), flow.getFirstPacketSizes(),
+                        flow.getFirstPacketDirections(), flow.getFirstPacketIatMicros(), out);
+            }
+        }
+
+        void close() {
+            if (model instanceof AutoCloseable) {
+                try {
+                    ((AutoCloseable) model).close();
+                } catch (Exception e) {
+                    LOG.warn("closing model {} v{}: {}", modelId, version, e.toString());
+                }
+            }
         }
 
         /** The update's surrogate tree if it decodes and reads the model's features; else null (no reasons, still served). */
@@ -147,6 +217,19 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
         acceptedUpdates = getRuntimeContext().getMetricGroup().counter("modelUpdatesAccepted");
         queryRandom = new java.util.SplittableRandom(17L + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         pendingQueries = new ArrayList<>();
+        if (pending == null) {
+            pending = new ArrayList<>();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (serving != null) {
+            for (Serving s : serving.values()) {
+                s.close();
+            }
+        }
+        super.close();
     }
 
     @Override
@@ -160,7 +243,15 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        bufferState.update(buffer);
+        if (pending == null || pending.isEmpty()) {
+            bufferState.update(buffer);
+        } else {
+            // flows of a partial batch (BatchedClassifierOperator flushes before the barrier; a
+            // plain .process() wiring does not): restored into the buffer and scored after restore
+            List<FlowFeatures> all = new ArrayList<>(buffer);
+            all.addAll(pending);
+            bufferState.update(all);
+        }
     }
 
     @Override
@@ -177,11 +268,67 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
             }
             return;
         }
-        classify(flow, out);
+        if (!buffer.isEmpty()) {
+            // restored with models and waiting flows: score those first
+            List<FlowFeatures> waiting = new ArrayList<>(buffer);
+            buffer.clear();
+            for (FlowFeatures f : waiting) {
+                accept(f, out);
+            }
+        }
+        accept(flow, out);
         for (int i = 0; i < pendingQueries.size(); i++) {
             ctx.output(SideOutputs.QUERY_CANDIDATES, pendingQueries.get(i));
         }
         pendingQueries.clear();
+    }
+
+    /** Scores a flow now, or adds it to the pending batch (scored when the batch is full). */
+    private void accept(FlowFeatures flow, Collector<Classification> out) {
+        if (!batching) {
+            classify(flow, out);
+            return;
+        }
+        pending.add(flow);
+        if (pending.size() >= batchSize) {
+            flushPending(out);
+        }
+    }
+
+    /** Flows in the pending batch. */
+    public int pendingFlows() {
+        return pending == null ? 0 : pending.size();
+    }
+
+    /**
+     * Scores the pending batch: one batched pass per model that prefers batches, then every flow's
+     * outputs in arrival order. Query candidates are left in {@link #takePendingQueries}.
+     */
+    public void flushPending(Collector<Classification> out) {
+        int n = pending.size();
+        if (n == 0) {
+            return;
+        }
+        for (int m = 0; m < servingList.size(); m++) {
+            Serving s = servingList.get(m);
+            if (s.xs.length > 0) {
+                for (int i = 0; i < n; i++) {
+                    s.fill(pending.get(i), s.xs[i]);
+                }
+                s.model.predictProbaBatch(s.xs, n, s.ps);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            emit(pending.get(i), i, out);
+        }
+        pending.clear();
+    }
+
+    /** Query candidates of the last flush, for the caller to emit; the list is cleared. */
+    public List<io.flowpulse.records.AnnotationRequest> takePendingQueries() {
+        List<io.flowpulse.records.AnnotationRequest> q = new ArrayList<>(pendingQueries);
+        pendingQueries.clear();
+        return q;
     }
 
     @Override
@@ -206,8 +353,14 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
             }
             return;
         }
+        // a partial batch is scored by the models it was collected for
+        flushPending(out);
+        for (int i = 0; i < pendingQueries.size(); i++) {
+            ctx.output(SideOutputs.QUERY_CANDIDATES, pendingQueries.get(i));
+        }
+        pendingQueries.clear();
         models.put(update.getModelId(), update);
-        putServing(new Serving(update, verdict.model, reasons));
+        putServing(new Serving(update, verdict.model, batchSize, reasons));
         acceptedUpdates.inc();
         if (reporter) {
             LOG.info("serving model {} v{} ({})", update.getModelId(), update.getVersion(), update.getFormat());
@@ -216,7 +369,7 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
         }
         if (!buffer.isEmpty()) {
             for (FlowFeatures f : buffer) {
-                classify(f, out);
+                accept(f, out);
                 for (int i = 0; i < pendingQueries.size(); i++) {
                     ctx.output(SideOutputs.QUERY_CANDIDATES, pendingQueries.get(i));
                 }
@@ -232,17 +385,39 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
      * {@code output}, and a capturing lambda per flow would allocate on the hot path).
      */
     private void classify(FlowFeatures flow, Collector<Classification> out) {
+        emit(flow, -1, out);
+    }
+
+    /**
+     * Outputs of one flow for every serving model: probabilities from the batch row {@code row}
+     * of a batched model (row >= 0), else computed now.
+     */
+    private void emit(FlowFeatures flow, int row, Collector<Classification> out) {
         Map<String, Double> features = flow.getFeatures();
         for (int m = 0; m < servingList.size(); m++) {
             Serving s = servingList.get(m);
-            s.model.featureSchema().fill(features, s.x);
-            s.model.predictProba(s.x, s.p);
+            double[] prob = s.p;
+            double[] input = s.x;
+            if (row >= 0 && s.xs.length > 0) {
+                prob = s.ps[row];
+                input = s.xs[row];
+            } else {
+                s.fill(flow, s.x);
+                s.model.predictProba(s.x, s.p);
+            }
+            emitOne(flow, features, s, input, prob, out);
+        }
+    }
+
+    private void emitOne(FlowFeatures flow, Map<String, Double> features, Serving s, double[] input, double[] p,
+            Collector<Classification> out) {
+        {
             List<String> labels = s.model.labels();
             int best = 0;
             Map<String, Double> probabilities = new HashMap<>(labels.size() * 2);
-            for (int i = 0; i < s.p.length; i++) {
-                probabilities.put(labels.get(i), s.p[i]);
-                if (s.p[i] > s.p[best]) {
+            for (int i = 0; i < p.length; i++) {
+                probabilities.put(labels.get(i), p[i]);
+                if (p[i] > p[best]) {
                     best = i;
                 }
             }
@@ -252,13 +427,13 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
                     .setFlowEndMicros(flow.getEndMicros())
                     .setLabel(labels.get(best))
                     .setProbabilities(probabilities)
-                    .setUncertainty(1.0 - s.p[best])
+                    .setUncertainty(1.0 - p[best])
                     .setModelId(s.modelId)
                     .setModelVersion(s.version)
-                    .setReasons(s.surrogate == null ? null : s.surrogate.reasons(s.x))
+                    .setReasons(s.surrogate == null ? null : s.surrogate.reasons(input))
                     .build());
             if (queryStrategy != null) {
-                double score = queryStrategy.score(s.p, queryRandom);
+                double score = queryStrategy.score(p, queryRandom);
                 if (score >= queryThreshold) {
                     String requestId = FlowKeySelector.canonicalKey(flow.getKey()) + "@" + flow.getStartMicros();
                     pendingQueries.add(io.flowpulse.records.AnnotationRequest.newBuilder()
@@ -289,7 +464,7 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
             }
             ModelUpdateValidator.Verdict v = validator.check(u, null);
             if (v.model != null) {
-                putServing(new Serving(u, v.model, reasons));
+                putServing(new Serving(u, v.model, batchSize, reasons));
             } else {
                 LOG.error("model {} v{} in restored state no longer validates: {}", u.getModelId(), u.getVersion(), v.rejection);
             }
@@ -297,9 +472,16 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
     }
 
     private void putServing(Serving s) {
-        serving.put(s.modelId, s);
+        Serving replaced = serving.put(s.modelId, s);
+        if (replaced != null) {
+            replaced.close();
+        }
         servingList.clear();
         servingList.addAll(serving.values());
+        batching = false;
+        for (Serving x : servingList) {
+            batching |= batchSize > 1 && x.xs.length > 0;
+        }
         servingList.sort((a, b) -> a.modelId.compareTo(b.modelId));
         if (gauges.add(s.modelId)) {
             String id = s.modelId;

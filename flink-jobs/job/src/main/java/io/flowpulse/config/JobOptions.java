@@ -150,6 +150,15 @@ public final class JobOptions {
             .intType().defaultValue(10_000)
             .withDescription("Flows kept (per parallel instance) until the first model arrives; more go to the unscored-flows topic.");
 
+    public static final ConfigOption<Integer> MODELS_BATCH_SIZE = ConfigOptions.key("models.batch-size")
+            .intType().defaultValue(256)
+            .withDescription("Flows scored in one pass by models that prefer batches (the 1-D CNN sequence models), per"
+                    + " parallel instance; tree models score every flow as it arrives. 1 = no batching.");
+    public static final ConfigOption<Duration> MODELS_BATCH_MAX_DELAY = ConfigOptions.key("models.batch-max-delay")
+            .durationType().defaultValue(Duration.ofMillis(100))
+            .withDescription("A partial batch is scored after at most this long (processing time), before every"
+                    + " checkpoint barrier and at end of input.");
+
     public static final ConfigOption<List<String>> MODELS_EXPORTER_FEATURES = ConfigOptions.key("models.exporter-features")
             .stringType().asList().defaultValues()
             .withDescription("Feature names that exporter flow records carry in their own features map (e.g. CICFlowMeter "

@@ -114,14 +114,19 @@ public final class FlowpulseTopology {
         if (!flows.isEmpty() && sources.models() != null) {
             SingleOutputStreamOperator<ModelUpdate> models = decode(env, sources.models(), modelsNeverHoldEventTime(idleness),
                     Operators.MODELS_SOURCE, Operators.MODELS_DECODE, Codecs.MODEL_UPDATE, null, maxBytes * 64, deadLetters);
-            SingleOutputStreamOperator<Classification> classified = union(flows)
-                    .connect(models.broadcast(BroadcastStates.MODELS))
-                    .process(new FlowClassifierFunction(
-                            new ModelUpdateValidator(JobOptions.modelSigningKey(conf), classifierFeatures(conf.get(JobOptions.MODELS_EXPORTER_FEATURES))),
-                            conf.get(JobOptions.MODELS_BUFFER_CAPACITY),
-                            conf.get(JobOptions.ACTIVE_STRATEGY).equals("none") ? null
-                                    : io.flowpulse.ml.active.QueryStrategy.of(conf.get(JobOptions.ACTIVE_STRATEGY)),
-                            conf.get(JobOptions.ACTIVE_THRESHOLD), conf.get(JobOptions.CLASSIFIER_REASONS)))
+            FlowClassifierFunction classifier = new FlowClassifierFunction(
+                    new ModelUpdateValidator(JobOptions.modelSigningKey(conf), classifierFeatures(conf.get(JobOptions.MODELS_EXPORTER_FEATURES),
+                            conf.get(JobOptions.FLOW_FIRST_PACKETS))),
+                    conf.get(JobOptions.MODELS_BUFFER_CAPACITY),
+                    conf.get(JobOptions.ACTIVE_STRATEGY).equals("none") ? null
+                            : io.flowpulse.ml.active.QueryStrategy.of(conf.get(JobOptions.ACTIVE_STRATEGY)),
+                    conf.get(JobOptions.ACTIVE_THRESHOLD), conf.get(JobOptions.CLASSIFIER_REASONS))
+                    .withBatchSize(conf.get(JobOptions.MODELS_BATCH_SIZE));
+            // the broadcast operator of connect(models).process(classifier), plus flushing of partial
+            // batches (sequence CNNs) on time, before checkpoint barriers and at end of input
+            SingleOutputStreamOperator<Classification> classified = io.flowpulse.functions.BatchedClassifierOperator
+                    .classify(union(flows), models.broadcast(BroadcastStates.MODELS), classifier,
+                            conf.get(JobOptions.MODELS_BATCH_MAX_DELAY).toMillis(), Operators.FLOW_CLASSIFIER.displayName())
                     .uid(Operators.FLOW_CLASSIFIER.uid()).name(Operators.FLOW_CLASSIFIER.displayName());
             if (sinks.classifications() != null) {
                 classified.sinkTo(sinks.classifications())
@@ -216,6 +221,13 @@ public final class FlowpulseTopology {
     static java.util.Set<String> classifierFeatures(List<String> exporterFeatures) {
         java.util.Set<String> names = classifierFeatures();
         names.addAll(exporterFeatures);
+        return names;
+    }
+
+    /** As above, plus the packet-sequence names (size_i, iat_ms_i) of the first {@code firstPackets} packets. */
+    static java.util.Set<String> classifierFeatures(List<String> exporterFeatures, int firstPackets) {
+        java.util.Set<String> names = classifierFeatures(exporterFeatures);
+        names.addAll(io.flowpulse.ml.sequence.PacketSequence.featureNames(firstPackets));
         return names;
     }
 

@@ -47,6 +47,8 @@ import picocli.CommandLine.ScopeType;
                 BenchClassifierCommand.class,
                 BenchCommand.class,
                 SequenceFeaturesCommand.class,
+                SearchArchitectureCommand.class,
+                BenchSequenceModelCommand.class,
                 AnnotateCommand.class,
                 TrainerCommand.class,
                 AlExperimentCommand.class,

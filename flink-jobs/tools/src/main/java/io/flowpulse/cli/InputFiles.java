@@ -56,6 +56,12 @@ public final class InputFiles {
      * column (features: null = every numeric column).
      */
     public static LabelledTable labelledCsv(Path p, String option, String labelColumn, List<String> features) {
+        return labelledCsv(p, option, labelColumn, features, null, 0);
+    }
+
+    /** As above, with each row's group from the text column {@code groupColumn} (null: none), see {@link LabelledTable#groupKey}. */
+    public static LabelledTable labelledCsv(Path p, String option, String labelColumn, List<String> features, String groupColumn,
+            int groupBlock) {
         if (p != null && Files.isDirectory(p)) {
             existing(p, option);
         } else {
@@ -63,7 +69,7 @@ public final class InputFiles {
         }
         LabelledTable t;
         try {
-            t = LabelledTable.fromCsv(p, labelColumn, features);
+            t = LabelledTable.fromCsv(p, labelColumn, features, groupColumn, groupBlock);
         } catch (IllegalArgumentException e) {
             throw UserError.input(p + ": " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {

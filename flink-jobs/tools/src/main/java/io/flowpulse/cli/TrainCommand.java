@@ -57,6 +57,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.3", description = "held-out share per class (default ${DEFAULT-VALUE})")
     double testFraction;
 
+    @Option(names = "--group-column", paramLabel = "C", description = "grouped split: rows with the same value of text column C "
+            + "(capture/session) are never on both sides (default: stratified random split, optimistic)")
+    String groupColumn;
+
+    @Option(names = "--group-block", paramLabel = "N", defaultValue = "0", description = "with --group-column: values ending in a "
+            + "number (GoogleDoc-1017) form groups of N consecutive numbers (a session stand-in when only flow files are named)")
+    int groupBlock;
+
     @Option(names = "--model-id", paramLabel = "ID", defaultValue = "flow-classifier", description = "identity of the model update (default ${DEFAULT-VALUE})")
     String modelId;
 
@@ -125,7 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             dataset = datasetFile;
             labelColumn = labelColumnOption;
-            all = InputFiles.labelledCsv(dataset, "--dataset", labelColumn, features);
+            all = InputFiles.labelledCsv(dataset, "--dataset", labelColumn, features, groupColumn, groupBlock);
         }
         List<String> excluded = new java.util.ArrayList<>();
         if (exclude != null) {
@@ -133,7 +141,12 @@ public final class TrainCommand implements Callable<Integer> {
             excluded.addAll(exclude);
         }
         all = gate.prepare(all, features, excluded, keepIdentifiers, keepDuplicates);   // issue 16: identifiers and repeated rows out
-        LabelledTable[] split = all.stratifiedSplit(testFraction, seed);
+        // grouped when the table has groups: no capture/session on both sides of the split
+        LabelledTable[] split = all.split(testFraction, seed);
+        if (all.hasGroups()) {
+            System.out.printf("grouped split by %s: %d groups train, %d groups test%n", groupColumn,
+                    new java.util.HashSet<>(split[0].groups).size(), new java.util.HashSet<>(split[1].groups).size());
+        }
         ModelTraining.Params params = training.params(100);
         ForestTrainer.Params forest = params.forest();
         long t0 = System.nanoTime();
@@ -199,7 +212,8 @@ public final class TrainCommand implements Callable<Integer> {
         sb.append("  \"library\": \"").append(new ModelTraining.Params(kind, p.trees, p.maxDepth, p.seed).library()).append("\",\n");
         sb.append("  \"data\": {\"file\": \"").append(dataset.toString().replace("\\", "/")).append("\", \"labelColumn\": \"")
                 .append(labelColumn).append("\", \"rows\": ").append(all.size()).append(", \"train\": ").append(split[0].size())
-                .append(", \"test\": ").append(split[1].size()).append(", \"split\": \"stratified\"},\n");
+                .append(", \"test\": ").append(split[1].size()).append(", \"split\": \"")
+                .append(all.hasGroups() ? "grouped" : "stratified").append("\"},\n");
         if (kind.equals("rf")) {
             sb.append("  \"parameters\": {\"model\": \"rf\", \"trees\": ").append(p.trees).append(", \"maxDepth\": ").append(p.maxDepth)
                     .append(", \"featureFraction\": ").append(p.featureFraction).append(", \"seed\": ").append(p.seed).append("},\n");

@@ -162,9 +162,9 @@ public final class ClassificationMetrics {
             sb.append(String.format("%-28s %9.4f %9.4f %9.4f %9d%n", classes.get(c), precision(c), recall(c), f1(c), support));
         }
         sb.append("\nconfusion matrix (rows = actual, columns = predicted, in the class order above):\n");
-        for (long[] r : confusion) {
-            StringBuilder line = new StringBuilder();
-            for (long v : r) {
+        for (int c = 0; c < classes.size(); c++) {
+            StringBuilder line = new StringBuilder(String.format("%-28s", classes.get(c)));
+            for (long v : confusion[c]) {
                 line.append(String.format("%7d", v));
             }
             sb.append(line).append('\n');

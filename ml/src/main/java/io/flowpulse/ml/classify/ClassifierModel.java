@@ -18,6 +18,21 @@ public interface ClassifierModel {
     /** Writes class probabilities (summing to 1) for feature vector {@code x} into {@code out}. */
     void predictProba(double[] x, double[] out);
 
+    /**
+     * Scores {@code count} flows at once: {@code out[i]} gets the probabilities of {@code xs[i]}.
+     * Models with a per-call cost (a native engine) override it with one batched pass.
+     */
+    default void predictProbaBatch(double[][] xs, int count, double[][] out) {
+        for (int i = 0; i < count; i++) {
+            predictProba(xs[i], out[i]);
+        }
+    }
+
+    /** True when {@link #predictProbaBatch} is much cheaper per flow than {@link #predictProba}. */
+    default boolean prefersBatches() {
+        return false;
+    }
+
     /** The model data as bytes; {@link ClassifierModels#decode} restores an identical model. */
     byte[] encode();
 }

@@ -17,6 +17,7 @@ public final class ClassifierModels {
         register(CompactForest.FORMAT, CompactForest::decode);
         register(LinearModel.FORMAT, LinearModel::decode);
         register(BoostedTrees.FORMAT, BoostedTrees::decode);
+        register(io.flowpulse.ml.sequence.SequenceCnnModel.FORMAT, io.flowpulse.ml.sequence.SequenceCnnModel::decode);
     }
 
     private ClassifierModels() {}

@@ -18,16 +18,33 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
-/** A labelled feature table: named numeric columns, one label per row. Plain Java. */
+/**
+ * A labelled feature table: named numeric columns, one label per row, and optionally one group
+ * per row (a capture or session id) so that splits can keep a group on one side. Plain Java.
+ */
 public final class LabelledTable {
     public final List<String> names;
     public final List<double[]> rows;
     public final List<String> labels;
+    /** Group (capture/session) of every row, or null when the table has none. */
+    public final List<String> groups;
 
     public LabelledTable(List<String> names, List<double[]> rows, List<String> labels) {
+        this(names, rows, labels, null);
+    }
+
+    public LabelledTable(List<String> names, List<double[]> rows, List<String> labels, List<String> groups) {
         this.names = List.copyOf(names);
         this.rows = rows;
         this.labels = labels;
+        if (groups != null && groups.size() != rows.size()) {
+            throw new IllegalArgumentException("groups: " + groups.size() + " for " + rows.size() + " rows");
+        }
+        this.groups = groups;
+    }
+
+    public boolean hasGroups() {
+        return groups != null;
     }
 
     public int size() {
@@ -40,6 +57,16 @@ public final class LabelledTable {
      * become features (unless {@code features} lists them explicitly); the label column is kept as text.
      */
     public static LabelledTable fromCsv(Path file, String labelColumn, List<String> features) throws IOException {
+        return fromCsv(file, labelColumn, features, null, 0);
+    }
+
+    /**
+     * As {@link #fromCsv(Path, String, List)}, with the text column {@code groupColumn} (null: none)
+     * as each row's group, through {@link #groupKey} with {@code groupBlock}. The group column is
+     * never a feature.
+     */
+    public static LabelledTable fromCsv(Path file, String labelColumn, List<String> features, String groupColumn,
+            int groupBlock) throws IOException {
         List<String[]> raw = new ArrayList<>();
         String[] header = null;
         List<Path> files = new ArrayList<>();
@@ -87,12 +114,16 @@ public final class LabelledTable {
         if (lc == null) {
             throw new IllegalArgumentException("no label column '" + labelColumn + "' in " + col.keySet());
         }
+        Integer gc = groupColumn == null ? null : col.get(groupColumn);
+        if (groupColumn != null && gc == null) {
+            throw new IllegalArgumentException("no group column '" + groupColumn + "' in " + col.keySet());
+        }
         List<String> names = new ArrayList<>();
         if (features != null && !features.isEmpty()) {
             names.addAll(features);
         } else {
             for (Map.Entry<String, Integer> e : col.entrySet()) {
-                if (e.getValue().equals(lc)) {
+                if (e.getValue().equals(lc) || e.getValue().equals(gc)) {
                     continue;
                 }
                 boolean numeric = true;
@@ -109,6 +140,7 @@ public final class LabelledTable {
         }
         List<double[]> rows = new ArrayList<>(raw.size());
         List<String> labels = new ArrayList<>(raw.size());
+        List<String> groups = gc == null ? null : new ArrayList<>(raw.size());
         for (String[] row : raw) {
             double[] x = new double[names.size()];
             for (int i = 0; i < x.length; i++) {
@@ -120,8 +152,36 @@ public final class LabelledTable {
             }
             rows.add(x);
             labels.add(row[lc].trim());
+            if (groups != null) {
+                groups.add(groupKey(row[gc].trim(), groupBlock));
+            }
         }
-        return new LabelledTable(names, rows, labels);
+        return new LabelledTable(names, rows, labels, groups);
+    }
+
+    /**
+     * The group of a row from its group column value. With {@code block > 0} and a value ending in
+     * a number ({@code GoogleDoc-1017}), consecutive numbers form one group of {@code block}
+     * ({@code GoogleDoc#20}): a stand-in for capture sessions when the data carries only numbered
+     * flow files (flows numbered in capture order). Otherwise the value itself.
+     */
+    public static String groupKey(String value, int block) {
+        if (block <= 0) {
+            return value;
+        }
+        int end = value.length();
+        int start = end;
+        while (start > 0 && Character.isDigit(value.charAt(start - 1))) {
+            start--;
+        }
+        if (start == end || end - start > 15) {
+            return value;
+        }
+        String prefix = value.substring(0, start);
+        while (prefix.endsWith("-") || prefix.endsWith("_")) {
+            prefix = prefix.substring(0, prefix.length() - 1);
+        }
+        return prefix + "#" + (Long.parseLong(value.substring(start)) / block);
     }
 
     private static boolean isNumber(String s) {
@@ -171,7 +231,94 @@ public final class LabelledTable {
             }
             out.add(x);
         }
-        return new LabelledTable(kept, out, labels);
+        return new LabelledTable(kept, out, labels, groups);
+    }
+
+    /** The rows at {@code index}, in that order (groups kept). */
+    public LabelledTable select(List<Integer> index) {
+        List<double[]> x = new ArrayList<>(index.size());
+        List<String> y = new ArrayList<>(index.size());
+        List<String> g = groups == null ? null : new ArrayList<>(index.size());
+        for (int i : index) {
+            x.add(rows.get(i));
+            y.add(labels.get(i));
+            if (g != null) {
+                g.add(groups.get(i));
+            }
+        }
+        return new LabelledTable(names, x, y, g);
+    }
+
+    /**
+     * At most {@code maxRows} rows, the same share of every class (seeded); the table itself when
+     * it is not larger. For short runs on a loaded machine.
+     */
+    public LabelledTable subsample(int maxRows, long seed) {
+        if (maxRows <= 0 || size() <= maxRows) {
+            return this;
+        }
+        return stratifiedSplit(1.0 - (double) maxRows / size(), seed)[0];
+    }
+
+    /**
+     * A grouped split: whole groups go to one side, so no capture/session has flows on both sides.
+     * Groups are drawn per class (the class of most of the group's rows) in a seeded order until
+     * about {@code testFraction} of that class's rows are in the test table; a class with at least
+     * two groups keeps at least one on each side. Needs {@link #groups}.
+     */
+    public LabelledTable[] groupedSplit(double testFraction, long seed) {
+        if (groups == null) {
+            throw new IllegalStateException("the table has no group column");
+        }
+        Map<String, List<Integer>> rowsOfGroup = new java.util.TreeMap<>();
+        for (int i = 0; i < size(); i++) {
+            rowsOfGroup.computeIfAbsent(groups.get(i), k -> new ArrayList<>()).add(i);
+        }
+        Map<String, List<String>> groupsOfClass = new java.util.TreeMap<>();
+        for (Map.Entry<String, List<Integer>> e : rowsOfGroup.entrySet()) {
+            Map<String, Integer> count = new java.util.TreeMap<>();
+            for (int i : e.getValue()) {
+                count.merge(labels.get(i), 1, Integer::sum);
+            }
+            String majority = count.entrySet().stream().max(Map.Entry.comparingByValue()).get().getKey();
+            groupsOfClass.computeIfAbsent(majority, k -> new ArrayList<>()).add(e.getKey());
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Integer> train = new ArrayList<>();
+        List<Integer> test = new ArrayList<>();
+        for (List<String> gs : groupsOfClass.values()) {
+            for (int i = gs.size() - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                String t = gs.get(i);
+                gs.set(i, gs.get(j));
+                gs.set(j, t);
+            }
+            int classRows = 0;
+            for (String g : gs) {
+                classRows += rowsOfGroup.get(g).size();
+            }
+            double target = classRows * testFraction;
+            int inTest = 0;
+            for (int k = 0; k < gs.size(); k++) {
+                List<Integer> r = rowsOfGroup.get(gs.get(k));
+                boolean toTest = gs.size() >= 2 && k < gs.size() - 1
+                        && (k == 0 || inTest + r.size() / 2.0 <= target);
+                if (toTest && testFraction > 0) {
+                    test.addAll(r);
+                    inTest += r.size();
+                } else {
+                    train.addAll(r);
+                }
+            }
+        }
+        java.util.Collections.sort(train);
+        java.util.Collections.sort(test);
+        return new LabelledTable[] {select(train), select(test)};
+    }
+
+    /** {@link #groupedSplit} when the table has groups, else {@link #stratifiedSplit}. */
+    public LabelledTable[] split(double testFraction, long seed) {
+        return groups != null ? groupedSplit(testFraction, seed) : stratifiedSplit(testFraction, seed);
     }
 
     /** A stratified split: {@code testFraction} of every class goes to the second table. */
@@ -181,10 +328,8 @@ public final class LabelledTable {
             byClass.computeIfAbsent(labels.get(i), k -> new ArrayList<>()).add(i);
         }
         SplittableRandom rnd = new SplittableRandom(seed);
-        List<double[]> trX = new ArrayList<>();
-        List<String> trY = new ArrayList<>();
-        List<double[]> teX = new ArrayList<>();
-        List<String> teY = new ArrayList<>();
+        List<Integer> train = new ArrayList<>();
+        List<Integer> test = new ArrayList<>();
         for (String c : new java.util.TreeSet<>(byClass.keySet())) {
             List<Integer> idx = byClass.get(c);
             for (int i = idx.size() - 1; i > 0; i--) {
@@ -195,10 +340,9 @@ public final class LabelledTable {
             }
             int nTest = (int) Math.round(idx.size() * testFraction);
             for (int k = 0; k < idx.size(); k++) {
-                (k < nTest ? teX : trX).add(rows.get(idx.get(k)));
-                (k < nTest ? teY : trY).add(labels.get(idx.get(k)));
+                (k < nTest ? test : train).add(idx.get(k));
             }
         }
-        return new LabelledTable[] {new LabelledTable(names, trX, trY), new LabelledTable(names, teX, teY)};
+        return new LabelledTable[] {select(train), select(test)};
     }
 }

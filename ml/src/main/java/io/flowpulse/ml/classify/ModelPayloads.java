@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What every classifier payload shares: the feature schema and the class labels up front, and softmax. */
-final class ModelPayloads {
+public final class ModelPayloads {
     static final int MAX_CLASSES = 10_000;
 
     private ModelPayloads() {}
 
-    static void writeHeader(DataOutputStream out, FeatureSchema schema, List<String> labels) throws IOException {
+    public static void writeHeader(DataOutputStream out, FeatureSchema schema, List<String> labels) throws IOException {
         schema.write(out);
         out.writeInt(labels.size());
         for (String l : labels) {
@@ -21,7 +21,7 @@ final class ModelPayloads {
     }
 
     /** Reads the labels written by {@link #writeHeader} after the schema; validates their count. */
-    static List<String> readLabels(DataInputStream in) throws IOException {
+    public static List<String> readLabels(DataInputStream in) throws IOException {
         int k = in.readInt();
         if (k < 1 || k > MAX_CLASSES) {
             throw new IOException("bad class count " + k);

@@ -142,13 +142,17 @@ public final class RolloutGate {
         Set<RowKey> seen = new HashSet<>();
         List<double[]> rows = new ArrayList<>();
         List<String> labels = new ArrayList<>();
+        List<String> groups = t.hasGroups() ? new ArrayList<>() : null; // a grouped split still needs each row's group
         for (int i = 0; i < t.size(); i++) {
             if (seen.add(new RowKey(t.rows.get(i), t.labels.get(i)))) {
                 rows.add(t.rows.get(i));
                 labels.add(t.labels.get(i));
+                if (groups != null) {
+                    groups.add(t.groups.get(i));
+                }
             }
         }
-        return new LabelledTable(t.names, rows, labels);
+        return new LabelledTable(t.names, rows, labels, groups);
     }
 
     static LabelledTable concat(LabelledTable a, LabelledTable b) {

@@ -1,0 +1,216 @@
+package io.flowpulse.cli;
+
+import io.flowpulse.functions.BatchedClassifierOperator;
+import io.flowpulse.functions.BroadcastStates;
+import io.flowpulse.functions.FlowClassifierFunction;
+import io.flowpulse.functions.ModelUpdateValidator;
+import io.flowpulse.ml.classify.ClassifierModel;
+import io.flowpulse.ml.classify.LabelledTable;
+import io.flowpulse.records.Classification;
+import io.flowpulse.records.FlowFeatures;
+import io.flowpulse.records.FlowKey;
+import io.flowpulse.records.FlowTermination;
+import io.flowpulse.records.ModelUpdate;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./flowpulse bench-sequence-model --model CNN.avro --dataset SEQ.csv --label-column C}:
+ * serving throughput of a packet-sequence model, (a) the model alone, batched, on one thread, and
+ * (b) in a Flink job on a local cluster: flows (built from the table's rows, first packets in the
+ * flow record's arrays, as the flow operator emits them) through the job's classifier operator
+ * ({@link BatchedClassifierOperator}, the signed model on its broadcast input) at the given
+ * parallelism, timed between the first and the last classification.
+ */
+@Command(name = "bench-sequence-model",
+        description = "serving throughput of a packet-sequence model: alone (batched, one thread) and in the job's classifier operator")
+public final class BenchSequenceModelCommand implements Callable<Integer> {
+    static final AtomicLong COUNT = new AtomicLong();
+    static final AtomicLong FIRST = new AtomicLong(Long.MAX_VALUE);
+    static final AtomicLong LAST = new AtomicLong();
+    static final AtomicLong CPU_FIRST = new AtomicLong(Long.MAX_VALUE);
+    static final AtomicLong CPU_LAST = new AtomicLong();
+
+    @Option(names = "--model", required = true, paramLabel = "CNN.avro", description = "signed packet-sequence model (search-architecture)")
+    Path modelFile;
+
+    @Option(names = "--dataset", required = true, paramLabel = "SEQ.csv[.gz]", description = "flows with packet-sequence columns")
+    Path dataset;
+
+    @Option(names = "--label-column", required = true, paramLabel = "C", description = "the label column")
+    String labelColumn;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "flows per batch (default ${DEFAULT-VALUE})")
+    int batchOption;
+
+    @Option(names = "--flows", paramLabel = "N", defaultValue = "300000", description = "flows through the job (default ${DEFAULT-VALUE})")
+    long total;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "job parallelism (default ${DEFAULT-VALUE})")
+    int parallelism;
+
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "5", description = "duration of the model-alone run (default ${DEFAULT-VALUE})")
+    long seconds;
+
+    @Mixin
+    SigningKeyOptions signing;
+
+    /** CPU time of this process (all threads), ns. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        byte[] key = signing.key();
+        ModelUpdate u = InputFiles.modelUpdate(modelFile, "--model");
+        ClassifierModel model = InputFiles.classifier(u, modelFile);
+        if (!(model instanceof io.flowpulse.ml.sequence.SequenceCnnModel)) {
+            throw UserError.input("not a packet-sequence model: " + u.getFormat() + " (use bench-classifier)");
+        }
+        LabelledTable data = InputFiles.labelledCsv(dataset, "--dataset", labelColumn, model.featureSchema().names());
+        int batch = batchOption;
+        List<String> names = model.featureSchema().names();
+        double[][] xs = data.rows.toArray(new double[0][]);
+
+        // (a) the model alone
+        double[][] in = new double[batch][];
+        double[][] out = new double[batch][model.labels().size()];
+        for (int pass = 0; pass < 2; pass++) {
+            long n = 0;
+            long t0 = System.nanoTime();
+            long cpu0 = processCpuNanos();
+            long end = t0 + (pass == 0 ? 1 : seconds) * 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                for (int start = 0; start + batch <= xs.length; start += batch) {
+                    System.arraycopy(xs, start, in, 0, batch);
+                    model.predictProbaBatch(in, batch, out);
+                    n += batch;
+                }
+            }
+            if (pass == 1) {
+                System.out.printf("model %s (%s, %d inputs, %d classes), batches of %d, one thread: %,.0f flows/s wall,"
+                        + " %,.0f flows per CPU second%n", u.getModelId(), u.getFormat(), names.size(), model.labels().size(), batch,
+                        n / ((System.nanoTime() - t0) / 1e9), n / ((processCpuNanos() - cpu0) / 1e9));
+            }
+        }
+
+        // (b) in a job
+        List<FlowFeatures> flows = new ArrayList<>(xs.length);
+        int n = names.size() / 2;
+        for (int r = 0; r < xs.length; r++) {
+            List<Integer> sizes = new ArrayList<>(n);
+            List<Integer> dirs = new ArrayList<>(n);
+            List<Long> iats = new ArrayList<>(n);
+            for (int i = 0; i < n && xs[r][i] != 0; i++) {
+                sizes.add((int) Math.abs(xs[r][i]));
+                dirs.add(xs[r][i] > 0 ? 1 : -1);
+                iats.add(Math.round(xs[r][n + i] * 1000));
+            }
+            flows.add(FlowFeatures.newBuilder()
+                    .setKey(FlowKey.newBuilder().setSrcIp(ByteBuffer.wrap(new byte[] {10, 0, (byte) (r >> 8), (byte) r}))
+                            .setDstIp(ByteBuffer.wrap(new byte[] {10, 9, 9, 9})).setSrcPort(40000 + r % 20000).setDstPort(443)
+                            .setProtocol(17).build())
+                    .setStartMicros(r).setEndMicros(r + 1).setTermination(FlowTermination.IDLE_TIMEOUT)
+                    .setFeatures(Map.of()).setFirstPacketSizes(sizes).setFirstPacketDirections(dirs)
+                    .setFirstPacketIatMicros(iats).build());
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        env.setParallelism(parallelism);
+        DataStream<FlowFeatures> flowStream = env.fromSource(new DataGeneratorSource<>(new Replay(flows), total,
+                RateLimiterStrategy.noOp(), TypeInformation.of(FlowFeatures.class)), WatermarkStrategy.noWatermarks(), "flows");
+        DataStream<ModelUpdate> models = env.fromData(TypeInformation.of(ModelUpdate.class), u).setParallelism(1);
+        FlowClassifierFunction fn = new FlowClassifierFunction(new ModelUpdateValidator(key, Set.of()), 1_000_000).withBatchSize(batch);
+        BatchedClassifierOperator.classify(flowStream, models.broadcast(BroadcastStates.MODELS), fn, 100, "classify")
+                .sinkTo(new CountingSink());
+        COUNT.set(0);
+        FIRST.set(Long.MAX_VALUE);
+        LAST.set(0);
+        CPU_FIRST.set(Long.MAX_VALUE);
+        CPU_LAST.set(0);
+        long t0 = System.nanoTime();
+        env.execute("bench-sequence-model");
+        double wall = (System.nanoTime() - t0) / 1e9;
+        double scored = (LAST.get() - FIRST.get()) / 1e9;
+        double cpu = (CPU_LAST.get() - CPU_FIRST.get()) / 1e9;
+        System.out.printf("in the job (classifier operator, parallelism %d, batches of %d): %,d flows classified;"
+                + " %,.0f flows/s between the first and the last classification (%.1f s), job wall time %.1f s;"
+                + " %.1f CPU s in that window (whole process): %,.0f flows per CPU second%n",
+                parallelism, batch, COUNT.get(), COUNT.get() / scored, scored, wall, cpu, COUNT.get() / cpu);
+        return 0;
+    }
+
+    /** The table's flows over and over; waits 3 s first so the model is served before the first flow. */
+    static final class Replay implements GeneratorFunction<Long, FlowFeatures> {
+        private static final long serialVersionUID = 1L;
+        private final List<FlowFeatures> flows;
+
+        Replay(List<FlowFeatures> flows) {
+            this.flows = flows;
+        }
+
+        @Override
+        public void open(org.apache.flink.api.connector.source.SourceReaderContext readerContext) throws Exception {
+            Thread.sleep(3000);
+        }
+
+        @Override
+        public FlowFeatures map(Long i) {
+            return flows.get((int) (i % flows.size()));
+        }
+    }
+
+    /** Counts classifications and notes the first and the last (this JVM runs the local cluster). */
+    static final class CountingSink implements Sink<Classification> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public SinkWriter<Classification> createWriter(WriterInitContext context) {
+            return new SinkWriter<>() {
+                long local;
+
+                @Override
+                public void write(Classification c, Context ctx) {
+                    if (local++ == 0) {
+                        FIRST.accumulateAndGet(System.nanoTime(), Math::min);
+                        CPU_FIRST.accumulateAndGet(processCpuNanos(), Math::min);
+                    }
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {
+                    if (endOfInput) {
+                        LAST.accumulateAndGet(System.nanoTime(), Math::max);
+                        CPU_LAST.accumulateAndGet(processCpuNanos(), Math::max);
+                    }
+                }
+
+                @Override
+                public void close() {
+                    COUNT.addAndGet(local);
+                }
+            };
+        }
+    }
+}
