@@ -14,7 +14,8 @@ import java.util.Set;
  * [--mode kafka|chain|both] [--parallelism P] [--compare]}: the real topology on a local cluster with
  * a bounded input, with the embedded broker in and out and as an operator chain only; with
  * {@code --compare}, also the peers installed from Debian's packages (tshark, softflowd,
- * statsmodels, scikit-learn) side by side. Prints figures; asserts nothing.
+ * statsmodels, scikit-learn) side by side. Prints figures; asserts no timing, but exits 1 when the
+ * two modes gave different output counts for the same input (issue 18).
  */
 public final class BenchCommand implements Command {
     @Override
@@ -43,6 +44,7 @@ public final class BenchCommand implements Command {
         CliArgs a = CliArgs.parse(args, Set.of("scenario", "events", "state", "mode", "parallelism", "checkpoint-interval",
                 "rate", "shared-data"), Set.of("compare", "compare-only"));
         Path shared = Path.of(a.get("shared-data", System.getProperty("flowpulse.shared.data", "../shared/data")));
+        List<String> disagreements = List.of();
         if (!a.has("compare-only")) {
             String sc = a.get("scenario", "all");
             List<BenchScenario> scenarios = sc.equals("all") ? List.of(BenchScenario.values()) : List.of(BenchScenario.of(sc));
@@ -55,12 +57,19 @@ public final class BenchCommand implements Command {
             if (!state.equals("heap") && !state.equals("rocksdb")) {
                 throw new CliArgs.UsageException("--state is heap or rocksdb");
             }
-            TopologyBenchmark.run(new TopologyBenchmark.Settings(new ArrayList<>(scenarios), modes, a.getInt("events", 500_000),
-                    state, a.getInt("parallelism", 2), a.getDuration("checkpoint-interval", Duration.ofSeconds(2)),
-                    a.getDouble("rate", 0), shared), System.out);
+            List<TopologyBenchmark.Result> results = TopologyBenchmark.run(new TopologyBenchmark.Settings(new ArrayList<>(scenarios),
+                    modes, a.getInt("events", 500_000), state, a.getInt("parallelism", 2),
+                    a.getDuration("checkpoint-interval", Duration.ofSeconds(2)), a.getDouble("rate", 0), shared), System.out);
+            // issue 18: one input must give one output, whichever way it is fed
+            disagreements = TopologyBenchmark.disagreements(results);
         }
         if (a.has("compare") || a.has("compare-only")) {
             PeerComparison.run(shared, System.out);
+        }
+        if (!disagreements.isEmpty()) {
+            System.err.println("bench: FAILED: the kafka and chain modes gave different outputs for the same input: "
+                    + String.join("; ", disagreements));
+            return 1;
         }
         return 0;
     }
