@@ -152,6 +152,7 @@ final class PartitionedReplaySource extends DataGeneratorSource<RawRecord> {
                     ReplayedInput.Run run = ReplayedInput.RUNS.get(runId);
                     if (run != null) {
                         run.pausedMicros.accumulateAndGet(waited, Math::max);
+                        run.checkpointPauses.incrementAndGet();
                     }
                     assignNext(subtask);
                 }

@@ -29,6 +29,8 @@ final class ReplayedInput implements GeneratorFunction<Long, RawRecord> {
         volatile OutputTimes modelEvents;
         /** The longest total pause of a subtask waiting for its checkpoints ({@link PartitionedReplaySource}). */
         final java.util.concurrent.atomic.AtomicLong pausedMicros = new java.util.concurrent.atomic.AtomicLong();
+        /** How many of those pauses ended with a completed checkpoint. */
+        final java.util.concurrent.atomic.AtomicInteger checkpointPauses = new java.util.concurrent.atomic.AtomicInteger();
 
         Run(byte[][] values, int[][] byPartition, String topic) {
             this.values = values;
