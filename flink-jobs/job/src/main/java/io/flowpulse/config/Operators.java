@@ -43,7 +43,8 @@ public enum Operators {
     ANNOTATION_BUDGET("annotation-budget", "Annotation requests: budget per window"),
     ANNOTATION_REQUESTS_SINK("annotation-requests-sink", "Kafka sink: annotation-requests"),
     PACKETS_TO_FLOW_PACKETS("packets-to-flow-packets", "PacketEvent to FlowPacket"),
-    ANNOTATION_EVENT_TIME("annotation-event-time", "Annotation requests: event time of the flow");
+    ANNOTATION_EVENT_TIME("annotation-event-time", "Annotation requests: event time of the flow"),
+    LATE_ANNOTATION_REQUESTS_TO_DEAD_LETTERS("late-annotation-requests-dlq", "Late annotation requests to dead letters");
 
     private final String uid;
     private final String displayName;

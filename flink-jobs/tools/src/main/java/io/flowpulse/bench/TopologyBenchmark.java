@@ -173,7 +173,7 @@ public final class TopologyBenchmark {
                 StringBuilder sb = new StringBuilder(name);
                 for (int i = 0; i < ofOneScenario.size(); i++) {
                     sb.append(i == 0 ? " " : " / ").append(ofOneScenario.get(i).mode())
-                            .append(String.format(" %,d", counts.get(i)));
+                            .append(String.format(java.util.Locale.ROOT, " %,d", counts.get(i)));
                 }
                 differing.add(sb.toString());
             }
