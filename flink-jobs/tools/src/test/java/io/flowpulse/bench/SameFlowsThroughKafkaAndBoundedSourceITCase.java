@@ -176,6 +176,11 @@ class SameFlowsThroughKafkaAndBoundedSourceITCase {
         Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         pp.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        pp.put(ProducerConfig.ACKS_CONFIG, "all");
+        // as TopicWriter: one batch in flight per partition, or the idempotent producer's retries on a fresh
+        // topic can end in OUT_OF_ORDER_SEQUENCE_NUMBER (seen here under load 50: the commit wait then timed out)
+        pp.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
                 Admin admin = Admin.create(KAFKA.cluster().clientProperties())) {
             for (int part = 0; part < 3; part++) {
@@ -183,11 +188,18 @@ class SameFlowsThroughKafkaAndBoundedSourceITCase {
                 for (int i = 0; i < in.size(); i++) { // in event-time order, as a replayer writes
                     int p = in.partitions[i];
                     if (local[p] >= cuts[p][part] && local[p] < cuts[p][part + 1]) {
-                        producer.send(new ProducerRecord<>(input, p, null, in.keys[i], in.values[i]));
+                        producer.send(new ProducerRecord<>(input, p, null, in.keys[i], in.values[i]), (md, e) -> {
+                            if (e != null) {
+                                failed.compareAndSet(null, e);
+                            }
+                        });
                     }
                     local[p]++;
                 }
                 producer.flush();
+                if (failed.get() != null) {
+                    throw new AssertionError("the input could not be produced", failed.get());
+                }
                 if (part < 2) {
                     final int k = part + 1;
                     awaitCommitted(admin, prefix + "job", input, p -> cuts[p][k], job);
