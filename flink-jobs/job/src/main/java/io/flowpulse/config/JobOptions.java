@@ -67,6 +67,16 @@ public final class JobOptions {
     public static final ConfigOption<String> TOPIC_LABELS = topic("labels", "Annotation input for training: labels fed back");
     public static final ConfigOption<String> TOPIC_DEAD_LETTERS = topic("dead-letters", "DeadLetter output: records that could not be used, with the reason");
 
+    // ---- exporter flow records: Kafka (default) or the job's own NetFlow/IPFIX collector ----
+    public static final ConfigOption<String> FLOW_RECORDS_SOURCE = ConfigOptions.key("flow-records.source")
+            .stringType().defaultValue("kafka")
+            .withDescription("Where exporter flow records come from: 'kafka' (the flow-records topic, e.g. written by "
+                    + "./flowpulse collect) or 'udp://HOST:PORT' to receive NetFlow v5/v9/IPFIX exports in the job itself "
+                    + "(one reader; UDP has no replay, so a restart loses what arrives meanwhile).");
+    public static final ConfigOption<Duration> NETFLOW_TEMPLATE_LIFETIME = ConfigOptions.key("flow-records.template-lifetime")
+            .durationType().defaultValue(Duration.ofMinutes(30))
+            .withDescription("A NetFlow v9/IPFIX template not refreshed by its exporter for this long expires (RFC 7011 8.4).");
+
     // ---- input hygiene and event time ----
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("input.max-record-bytes")
             .intType().defaultValue(64 * 1024)
@@ -197,13 +207,15 @@ public final class JobOptions {
             }
             map.put(key, value);
         }
+        // keys in the job's namespaces (kafka., topics., ...: the first part of every option's key) must be options
+        java.util.Set<String> namespaces = new java.util.HashSet<>();
+        for (ConfigOption<?> o : all()) {
+            namespaces.add(o.key().substring(0, o.key().indexOf('.') + 1));
+        }
         for (String key : map.keySet()) {
-            boolean ours = all().stream().anyMatch(o -> o.key().equals(key) || key.startsWith(CLIENT_PROPERTIES.key() + "."));
-            boolean ourPrefix = key.startsWith("kafka.") || key.startsWith("topics.") || key.startsWith("flows.")
-                    || key.startsWith("input.") || key.startsWith("event-time.") || key.startsWith("ports.")
-                    || key.startsWith("detectors.") || key.startsWith("alerts.") || key.startsWith("models.")
-                    || key.startsWith("active.");
-            if (!ours && ourPrefix) {
+            boolean ours = all().stream().anyMatch(o -> o.key().equals(key)) || key.startsWith(CLIENT_PROPERTIES.key() + ".");
+            boolean ourNamespace = key.contains(".") && namespaces.contains(key.substring(0, key.indexOf('.') + 1));
+            if (!ours && (ourNamespace || !key.contains("."))) {
                 throw new IllegalArgumentException("unknown option --" + key);
             }
         }
@@ -232,7 +244,9 @@ public final class JobOptions {
 
     /** The option's description as plain text. */
     public static String descriptionText(ConfigOption<?> o) {
-        return new org.apache.flink.configuration.description.HtmlFormatter().format(o.description());
+        String html = new org.apache.flink.configuration.description.HtmlFormatter().format(o.description());
+        return html.replaceAll("<br ?/?>", " ").replaceAll("<[^>]+>", "").replace("&quot;", "\"").replace("&#39;", "'")
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     }
 
     /** The model signing key from models.signing-key-file or FLOWPULSE_MODEL_KEY; null if neither is set. */

@@ -1,13 +1,16 @@
 package io.flowpulse.cli;
 
 import io.flowpulse.bench.BenchScenario;
+import io.flowpulse.bench.CollectorBenchmark;
 import io.flowpulse.bench.PeerComparison;
 import io.flowpulse.bench.TopologyBenchmark;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./flowpulse bench [--scenario packets|flows|ports|all] [--events N] [--state heap|rocksdb]
@@ -17,53 +20,70 @@ import java.util.Set;
  * statsmodels, scikit-learn) side by side. Prints figures; asserts no timing, but exits 1 when the
  * two modes gave different output counts for the same input (issue 18).
  */
-public final class BenchCommand implements Command {
-    @Override
-    public String name() {
-        return "bench";
-    }
+@Command(name = "bench", description = "topology benchmark (Kafka in/out and operator chain only) and peer comparisons")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--scenario", paramLabel = "packets|flows|ports|collector|all", defaultValue = "all", description = "default ${DEFAULT-VALUE}")
+    String scenario;
+
+    @Option(names = "--events", paramLabel = "N", defaultValue = "500000", description = "input records per scenario (default ${DEFAULT-VALUE})")
+    int events;
+
+    @Option(names = "--state", paramLabel = "heap|rocksdb", defaultValue = "heap", description = "default ${DEFAULT-VALUE}")
+    StateBackendChoice state;
+
+    @Option(names = "--mode", paramLabel = "kafka|chain|both", defaultValue = "both", description = "default ${DEFAULT-VALUE}")
+    String mode;
+
+    @Option(names = "--parallelism", paramLabel = "P", defaultValue = "2", description = "default ${DEFAULT-VALUE}")
+    int parallelism;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "2s", description = "default ${DEFAULT-VALUE}")
+    Duration checkpointInterval;
+
+    @Option(names = "--rate", paramLabel = "R", defaultValue = "0", description = "produce the Kafka input at R records/s (default: as fast as possible)")
+    double rate;
+
+    @Option(names = "--compare", description = "then flow extraction vs tshark/softflowd, detectors vs statsmodels/scikit-learn "
+            + "(a peer that is not installed is skipped with a message)")
+    boolean compare;
+
+    @Option(names = "--compare-only", description = "only the peer comparisons")
+    boolean compareOnly;
+
+    @Option(names = "--exports", paramLabel = "DIR", description = "collector: a directory of recorded exports (*.datagrams; default: softflowd's, in testkit)")
+    Path exports;
+
+    @Option(names = "--shared-data", paramLabel = "DIR", description = "the shared data directory (default: -Dflowpulse.shared.data or ../shared/data)")
+    Path sharedData;
 
     @Override
-    public String summary() {
-        return "topology benchmark (Kafka in/out and operator chain only) and peer comparisons";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        if (args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"))) {
-            System.err.println("""
-                    usage: ./flowpulse bench [--scenario packets|flows|ports|all] [--events N] [--state heap|rocksdb]
-                                             [--mode kafka|chain|both] [--parallelism P] [--checkpoint-interval 2s]
-                                             [--rate R] [--compare] [--compare-only] [--shared-data DIR]
-                      --events N              input records per scenario (default 500000)
-                      --rate R                produce the Kafka input at R records/s (default: as fast as possible)
-                      --compare               then flow extraction vs tshark/softflowd, detectors vs statsmodels/scikit-learn
-                                              (a peer that is not installed is skipped with a message)""");
-            return 0;
-        }
-        CliArgs a = CliArgs.parse(args, Set.of("scenario", "events", "state", "mode", "parallelism", "checkpoint-interval",
-                "rate", "shared-data"), Set.of("compare", "compare-only"));
-        Path shared = Path.of(a.get("shared-data", System.getProperty("flowpulse.shared.data", "../shared/data")));
+    public Integer call() throws Exception {
+        Path shared = sharedData != null ? sharedData : Path.of(System.getProperty("flowpulse.shared.data", "../shared/data"));
         List<String> disagreements = List.of();
-        if (!a.has("compare-only")) {
-            String sc = a.get("scenario", "all");
-            List<BenchScenario> scenarios = sc.equals("all") ? List.of(BenchScenario.values()) : List.of(BenchScenario.of(sc));
-            String mode = a.get("mode", "both");
+        if (!compareOnly) {
+            List<BenchScenario> scenarios;
+            try {
+                scenarios = scenario.equals("all") ? List.of(BenchScenario.values()) : List.of(BenchScenario.of(scenario));
+            } catch (IllegalArgumentException e) {
+                throw UserError.usage("--scenario: " + e.getMessage());
+            }
+            if (scenarios.contains(BenchScenario.COLLECTOR)) {
+                // the collector's decode rate first; then the topology on the decoded records
+                if (exports != null) {
+                    System.setProperty("flowpulse.bench.exports", exports.toString());
+                }
+                CollectorBenchmark.run(CollectorBenchmark.exports(exports), 10, System.out);
+            }
             List<String> modes = mode.equals("both") ? TopologyBenchmark.MODES : List.of(mode);
             if (!TopologyBenchmark.MODES.containsAll(modes)) {
-                throw new CliArgs.UsageException("--mode is kafka, chain or both");
-            }
-            String state = a.get("state", "heap");
-            if (!state.equals("heap") && !state.equals("rocksdb")) {
-                throw new CliArgs.UsageException("--state is heap or rocksdb");
+                throw UserError.usage("--mode is kafka, chain or both");
             }
             List<TopologyBenchmark.Result> results = TopologyBenchmark.run(new TopologyBenchmark.Settings(new ArrayList<>(scenarios),
-                    modes, a.getInt("events", 500_000), state, a.getInt("parallelism", 2),
-                    a.getDuration("checkpoint-interval", Duration.ofSeconds(2)), a.getDouble("rate", 0), shared), System.out);
+                    modes, events, state.name(), parallelism, checkpointInterval, rate, shared), System.out);
             // issue 18: one input must give one output, whichever way it is fed
             disagreements = TopologyBenchmark.disagreements(results);
         }
-        if (a.has("compare") || a.has("compare-only")) {
+        if (compare || compareOnly) {
             PeerComparison.run(shared, System.out);
         }
         if (!disagreements.isEmpty()) {

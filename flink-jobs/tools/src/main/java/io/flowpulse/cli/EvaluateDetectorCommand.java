@@ -5,11 +5,17 @@ import io.flowpulse.ml.detectors.DetectorResult;
 import io.flowpulse.ml.detectors.Detectors;
 import io.flowpulse.ml.eval.DetectionMetrics;
 import io.flowpulse.ml.eval.LabeledSeries;
-import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,88 +26,61 @@ import java.util.Map;
  * series, writes per-point expected value, band, score and flag, and prints precision, recall, F1
  * and event-level detection delay when the file has labels.
  */
-public class EvaluateDetectorCommand implements Command {
+@Command(name = "evaluate-detector", description = {"score a CSV series (timestamp,value[,label]) with a detector; precision/recall/F1/delay",
+        "holt-winters options (--set): delta, weekly, alpha, gamma, clipLimitDays, failures (K/W);",
+        "random-cut-forest: shingle, trees, sampleSize, anomalyRate, seed; stl: history, delta"})
+public class EvaluateDetectorCommand implements Callable<Integer> {
+    @Option(names = "--input", required = true, paramLabel = "FILE.csv", description = "series: timestamp,value[,label]")
+    Path input;
+
+    @Option(names = "--output", paramLabel = "FILE.csv", description = "per-point scores (timestamp,value,expected,lower,upper,score,anomalous[,label])")
+    Path output;
+
+    @Option(names = "--detector", paramLabel = "NAME", description = "one of the detectors (default: the first): holt-winters, random-cut-forest, stl, ...")
+    String detector = Detectors.names().get(0);
+
+    @Option(names = "--label-column", paramLabel = "C", description = "the label column (0/1), for precision/recall/F1")
+    String labelColumn;
+
+    @Option(names = "--bucket-minutes", paramLabel = "M", description = "bucket (default: median step of the series)")
+    Double bucketMinutes;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "detector option (repeatable)")
+    Map<String, String> options = new LinkedHashMap<>();
 
     @Override
-    public String name() {
-        return "evaluate-detector";
-    }
-
-    @Override
-    public String summary() {
-        return "score a CSV series (timestamp,value[,label]) with a detector; precision/recall/F1/delay";
-    }
-
-    private static void usage() {
-        System.err.println("usage: ./flowpulse evaluate-detector --input FILE.csv [--output scores.csv]\n"
-                + "         [--detector " + String.join("|", Detectors.names()) + "] [--label-column C]\n"
-                + "         [--bucket-minutes M (default: median step of the series)] [--set key=value ...]\n"
-                + "  holt-winters options: delta, weekly, alpha, gamma, clipLimitDays, failures (K/W)\n"
-                + "  random-cut-forest options: shingle, trees, sampleSize, anomalyRate, seed; stl options: history, delta");
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        String detector = Detectors.names().get(0);
-        Path input = null;
-        Path output = null;
-        String labelColumn = null;
-        Long bucketMillis = null;
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("-h") || a.equals("--help")) {
-                usage();
-                return 0;
-            }
-            if (i + 1 >= args.length) {
-                System.err.println("missing value for " + a);
-                usage();
-                return 2;
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--detector" -> detector = v;
-                case "--input" -> input = Path.of(v);
-                case "--output" -> output = Path.of(v);
-                case "--label-column" -> labelColumn = v;
-                case "--bucket-minutes" -> bucketMillis = Math.round(Double.parseDouble(v) * 60_000);
-                case "--set" -> {
-                    int eq = v.indexOf('=');
-                    if (eq <= 0) {
-                        System.err.println("--set needs key=value: " + v);
-                        return 2;
-                    }
-                    options.put(v.substring(0, eq), v.substring(eq + 1));
-                }
-                default -> {
-                    System.err.println("unknown option " + a);
-                    usage();
-                    return 2;
-                }
-            }
-        }
-        if (input == null) {
-            usage();
-            return 2;
-        }
+    public Integer call() throws Exception {
         if (!Detectors.names().contains(detector)) {
-            System.err.println("unknown detector " + detector + "; known: " + Detectors.names());
-            return 2;
+            throw UserError.usage("unknown detector '" + detector + "'; known: " + Detectors.names());
         }
-        LabeledSeries series = LabeledSeries.read(input, labelColumn);
+        InputFiles.existingFile(input, "--input");
+        Long bucketMillis = bucketMinutes == null ? null : Math.round(bucketMinutes * 60_000);
+        LabeledSeries series;
+        try {
+            series = LabeledSeries.read(input, labelColumn);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw UserError.input(input + ": " + e.getMessage(), e);
+        }
+        if (series.size() == 0) {
+            throw UserError.input(input + " has no data rows (only a header)");
+        }
         long bucket = bucketMillis != null ? bucketMillis : series.medianStepMillis();
-        AnomalyDetector d = Detectors.create(detector, bucket, options);
+        AnomalyDetector d;
+        try {
+            d = Detectors.create(detector, bucket, options);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage("--set: " + e.getMessage());
+        }
 
         boolean[] flags = new boolean[series.size()];
         long warmup = 0;
         long started = System.nanoTime();
-        BufferedWriter out = output == null ? null : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
-        try {
-            if (out != null) {
-                out.write("timestamp,value,expected,lower,upper,score,anomalous" + (series.labelled() ? ",label" : ""));
-                out.newLine();
-            }
+        List<String> header = new ArrayList<>(List.of("timestamp", "value", "expected", "lower", "upper", "score", "anomalous"));
+        if (series.labelled()) {
+            header.add("label");
+        }
+        try (CSVPrinter out = output == null ? null : new CSVPrinter(Files.newBufferedWriter(output, StandardCharsets.UTF_8),
+                CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).setRecordSeparator('\n').get())) {
             for (int i = 0; i < series.size(); i++) {
                 DetectorResult r = d.update(series.times()[i], series.values()[i]);
                 flags[i] = r.anomalous();
@@ -109,15 +88,13 @@ public class EvaluateDetectorCommand implements Command {
                     warmup++;
                 }
                 if (out != null) {
-                    out.write(Instant.ofEpochMilli(series.times()[i]) + "," + r.value() + "," + r.expected() + ","
-                            + r.lower() + "," + r.upper() + "," + r.score() + "," + (r.anomalous() ? 1 : 0)
-                            + (series.labelled() ? "," + series.labels()[i] : ""));
-                    out.newLine();
+                    List<Object> row = new ArrayList<>(List.of(Instant.ofEpochMilli(series.times()[i]), r.value(), r.expected(),
+                            r.lower(), r.upper(), r.score(), r.anomalous() ? 1 : 0));
+                    if (series.labelled()) {
+                        row.add(series.labels()[i]);
+                    }
+                    out.printRecord(row);
                 }
-            }
-        } finally {
-            if (out != null) {
-                out.close();
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;

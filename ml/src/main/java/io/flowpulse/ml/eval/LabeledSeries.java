@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * A time series from a CSV file {@code timestamp,value[,label]} with a header. Timestamps are
@@ -47,13 +50,14 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
      * Reads the file. {@code labelColumn} null: use a column named {@code label} when present.
      */
     public static LabeledSeries read(Path file, String labelColumn) throws IOException {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (header == null) {
+        CSVFormat format = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).setTrim(true).get();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser csv = CSVParser.parse(in, format)) {
+            java.util.Iterator<CSVRecord> it = csv.iterator();
+            if (!it.hasNext()) {
                 throw new IOException("empty file " + file);
             }
             List<String> names = new ArrayList<>();
-            for (String h : split(header)) {
+            for (String h : it.next().values()) {
                 names.add(h.toLowerCase(Locale.ROOT));
             }
             int timeCol = indexOf(names, 0, "timestamp", "time", "ts");
@@ -64,14 +68,9 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
             }
             List<long[]> rows = new ArrayList<>();
             List<Double> values = new ArrayList<>();
-            String line;
-            int lineNo = 1;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] f = split(line);
+            while (it.hasNext()) {
+                CSVRecord rec = it.next();
+                String[] f = rec.values();
                 try {
                     long t = parseTime(f[timeCol]);
                     double v = Double.parseDouble(f[valueCol]);
@@ -80,7 +79,7 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
                     rows.add(new long[] {t, label, values.size()});
                     values.add(v);
                 } catch (RuntimeException e) {
-                    throw new IOException(file + ":" + lineNo + ": cannot parse '" + line + "'", e);
+                    throw new IOException(file + ":" + csv.getCurrentLineNumber() + ": cannot parse " + rec.toList(), e);
                 }
             }
             rows.sort((a, b) -> Long.compare(a[0], b[0]));
@@ -107,18 +106,6 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
             }
         }
         return fallback;
-    }
-
-    private static String[] split(String line) {
-        String[] f = line.split(",", -1);
-        for (int i = 0; i < f.length; i++) {
-            String s = f[i].trim();
-            if (s.length() >= 2 && s.charAt(0) == '"' && s.charAt(s.length() - 1) == '"') {
-                s = s.substring(1, s.length() - 1);
-            }
-            f[i] = s;
-        }
-        return f;
     }
 
     static long parseTime(String s) {
