@@ -46,6 +46,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *   <li>Idle timeout ({@code now - last >= idle}) and active timeout ({@code now - start >= active})
  *       are checked when a packet arrives and fire from event-time timers when none does. One
  *       timer per flow, re-armed lazily in {@link #onEventTime} instead of moved on every packet.
+ *       Whether the watermark passes a deadline before the flow's next packet arrives depends on
+ *       how fast the other input partitions are read, so a packet that finds its flow past a
+ *       deadline ends it exactly as the timer would have: the earliest deadline's reason (closing,
+ *       then idle, then active on a tie) and, after an active timeout, the direction kept only
+ *       while the continuation marker would still live (issue 18).
  *   <li>A flow split at the active timeout leaves a tiny continuation marker (no packets, cleared
  *       by its own idle-timeout timer) so that its continuation keeps the original direction.
  *   <li>The first {@link FlowAggregatorParams#firstPackets} packets (IP length, direction, IAT) are
@@ -148,18 +153,21 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
         FlowState s = load(key);
         if (s != null) {
             FlowStatistics st = s.stats;
+            // A flow this packet finds ended ends exactly as its timer would have ended it, had the
+            // watermark passed the deadline before the packet came (whether it did depends on how
+            // fast the other input partitions are read): same reason, and same direction after.
+            FlowTermination ended = st.packets() == 0 ? null : endedBy(s, ts);
             if (st.packets() == 0) {
                 // continuation marker of a flow split at the active timeout: keep its direction
+                // until the marker expires
+                s = ts < s.continuationUntilMicros ? s : restart(s, false);
                 s.continuationUntilMicros = -1;
-            } else if (ts - st.lastMicros >= params.idleTimeoutMicros) {
-                emit(s, FlowTermination.IDLE_TIMEOUT);
-                s = restart(s, false);
-            } else if (ts - st.firstMicros >= params.activeTimeoutMicros) {
-                emit(s, FlowTermination.ACTIVE_TIMEOUT);
-                s = restart(s, true);
-            } else if (s.closingSinceMicros >= 0 && ((flags & FlowStatistics.SYN) != 0
-                    || ts - s.closingSinceMicros >= params.closingTimeoutMicros)) {
-                emit(s, closeReason(s)); // a new connection on the same 5-tuple, or after the linger
+            } else if (ended != null) {
+                emit(s, ended);
+                s = restart(s, ended == FlowTermination.ACTIVE_TIMEOUT
+                        && ts < continuationUntilMicros(Math.floorDiv(st.firstMicros + params.activeTimeoutMicros, 1000) + 1));
+            } else if (s.closingSinceMicros >= 0 && (flags & FlowStatistics.SYN) != 0) {
+                emit(s, closeReason(s)); // a new connection on the same 5-tuple
                 s = restart(s, false);
             }
         }
@@ -231,7 +239,7 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
         } else {
             emit(s, FlowTermination.ACTIVE_TIMEOUT);
             FlowState marker = restart(s, true);
-            marker.continuationUntilMicros = timestamp * 1000 + params.idleTimeoutMicros;
+            marker.continuationUntilMicros = continuationUntilMicros(timestamp);
             armTimer(marker);
             store(key, marker);
         }
@@ -308,6 +316,31 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
             }
         }
         batch.clear();
+    }
+
+    /**
+     * Why a flow with packets has ended by the time a packet at {@code ts} arrives (null: it has
+     * not): among its expired deadlines, the one {@link #onEventTime} would act on, i.e. the
+     * earliest in timer milliseconds, ties going closing, then idle, then active.
+     */
+    private FlowTermination endedBy(FlowState s, long ts) {
+        FlowStatistics st = s.stats;
+        boolean closingOver = s.closingSinceMicros >= 0 && ts - s.closingSinceMicros >= params.closingTimeoutMicros;
+        boolean idleOver = ts - st.lastMicros >= params.idleTimeoutMicros;
+        boolean activeOver = ts - st.firstMicros >= params.activeTimeoutMicros;
+        if (!closingOver && !idleOver && !activeOver) {
+            return null;
+        }
+        long closing = closingOver ? closingDeadlineMillis(s) : Long.MAX_VALUE;
+        long idle = idleOver ? Math.floorDiv(st.lastMicros + params.idleTimeoutMicros, 1000) + 1 : Long.MAX_VALUE;
+        long active = activeOver ? Math.floorDiv(st.firstMicros + params.activeTimeoutMicros, 1000) + 1 : Long.MAX_VALUE;
+        long first = Math.min(closing, Math.min(idle, active));
+        return closing == first ? closeReason(s) : idle == first ? FlowTermination.IDLE_TIMEOUT : FlowTermination.ACTIVE_TIMEOUT;
+    }
+
+    /** Until when the continuation of a flow split by its active-timeout timer at {@code timerMillis} keeps its direction. */
+    private long continuationUntilMicros(long timerMillis) {
+        return timerMillis * 1000 + params.idleTimeoutMicros;
     }
 
     /** Event time (ms) at which the flow ends if no further packet arrives. */

@@ -20,6 +20,9 @@ public final class SideOutputs {
 
     /** Predictions worth a label (score above the threshold), before the budget and dedup. */
     public static final OutputTag<io.flowpulse.records.AnnotationRequest> QUERY_CANDIDATES = new OutputTag<>("query-candidates") {};
+    /** Query candidates whose budget window had already fired (issue 18: they were dropped silently). */
+    public static final OutputTag<io.flowpulse.records.AnnotationRequest> LATE_ANNOTATION_REQUESTS =
+            new OutputTag<>("late-annotation-requests") {};
 
     private SideOutputs() {}
 }

@@ -44,7 +44,8 @@ public enum Operators {
     ANNOTATION_REQUESTS_SINK("annotation-requests-sink", "Kafka sink: annotation-requests"),
     PACKETS_TO_FLOW_PACKETS("packets-to-flow-packets", "PacketEvent to FlowPacket"),
     ANNOTATION_EVENT_TIME("annotation-event-time", "Annotation requests: event time of the flow"),
-    FLOW_RECORDS_UDP_SOURCE("flow-records-udp-source", "UDP source: NetFlow/IPFIX exports");
+    FLOW_RECORDS_UDP_SOURCE("flow-records-udp-source", "UDP source: NetFlow/IPFIX exports"),
+    LATE_ANNOTATION_REQUESTS_TO_DEAD_LETTERS("late-annotation-requests-dlq", "Late annotation requests to dead letters");
 
     private final String uid;
     private final String displayName;

@@ -138,23 +138,32 @@ public final class FlowpulseTopology {
             }
             if (sinks.annotationRequests() != null && !conf.get(JobOptions.ACTIVE_STRATEGY).equals("none")) {
                 // active learning: once per flow, then at most the budget per event-time window
-                classified.getSideOutput(SideOutputs.QUERY_CANDIDATES)
-                        .keyBy(r -> r.getRequestId())
-                        .process(new io.flowpulse.functions.AnnotationDedupFunction(conf.get(JobOptions.ACTIVE_WINDOW).multipliedBy(12)))
-                        .uid(Operators.ANNOTATION_DEDUP.uid()).name(Operators.ANNOTATION_DEDUP.displayName())
+                SingleOutputStreamOperator<io.flowpulse.records.AnnotationRequest> budgeted = classified.getSideOutput(SideOutputs.QUERY_CANDIDATES)
                         // the flow's own event time: flows that waited for the first model leave the classifier
-                        // with the model record's timestamp, and the window would drop them as late
+                        // with the model record's timestamp, and the window would drop them as late. Assigned
+                        // per classifier subtask, before the keyBy (issue 18): after it, each dedup subtask mixed
+                        // the candidates of classifier subtasks at different event times into one watermark, and
+                        // the slower subtask's candidates were late (hundreds of 9,600 in the bench)
                         .assignTimestampsAndWatermarks(WatermarkStrategy
                                 .<io.flowpulse.records.AnnotationRequest>forBoundedOutOfOrderness(outOfOrderness)
                                 .withTimestampAssigner((r, previous) -> r.getRequestedMillis())
                                 .withIdleness(idleness))
                         .uid(Operators.ANNOTATION_EVENT_TIME.uid()).name(Operators.ANNOTATION_EVENT_TIME.displayName())
+                        .keyBy(r -> r.getRequestId())
+                        .process(new io.flowpulse.functions.AnnotationDedupFunction(conf.get(JobOptions.ACTIVE_WINDOW).multipliedBy(12)))
+                        .uid(Operators.ANNOTATION_DEDUP.uid()).name(Operators.ANNOTATION_DEDUP.displayName())
                         .windowAll(new io.flowpulse.functions.FlowEventTimeWindows(conf.get(JobOptions.ACTIVE_WINDOW)))
+                        .sideOutputLateData(SideOutputs.LATE_ANNOTATION_REQUESTS)
                         .process(new io.flowpulse.functions.AnnotationBudgetFunction(
                                 conf.get(JobOptions.ACTIVE_BUDGET), conf.get(JobOptions.ACTIVE_PER_CLASS_CAP)))
-                        .uid(Operators.ANNOTATION_BUDGET.uid()).name(Operators.ANNOTATION_BUDGET.displayName())
-                        .sinkTo(sinks.annotationRequests())
+                        .uid(Operators.ANNOTATION_BUDGET.uid()).name(Operators.ANNOTATION_BUDGET.displayName());
+                budgeted.sinkTo(sinks.annotationRequests())
                         .uid(Operators.ANNOTATION_REQUESTS_SINK.uid()).name(Operators.ANNOTATION_REQUESTS_SINK.displayName());
+                // candidates behind the window's watermark were dropped silently: counted dead letters instead
+                deadLetters.add(budgeted.getSideOutput(SideOutputs.LATE_ANNOTATION_REQUESTS)
+                        .map(r -> late(Codecs.ANNOTATION_REQUEST, r, "late-annotation-request: its budget window had fired"))
+                        .uid(Operators.LATE_ANNOTATION_REQUESTS_TO_DEAD_LETTERS.uid())
+                        .name(Operators.LATE_ANNOTATION_REQUESTS_TO_DEAD_LETTERS.displayName()));
             }
             if (sinks.unscoredFlows() != null) {
                 classified.getSideOutput(SideOutputs.UNSCORED_FLOWS).sinkTo(sinks.unscoredFlows())

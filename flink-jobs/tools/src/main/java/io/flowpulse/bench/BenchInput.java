@@ -26,12 +26,21 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 
 /**
  * One scenario's bounded input, built before the clock starts: the records Avro single-object
  * encoded exactly as on Kafka, in event-time order (so "the input that made an output due" is the
  * first record whose event time reaches the output's due time), and the distinct keys of the
  * scenario's keyed operator.
+ *
+ * <p>Every record has a key and a partition, as the project's producers write them (the replayer,
+ * the demo, the job's own sinks): the key of the scenario's keyed operator (canonical flow key,
+ * device|port|direction), the partition Kafka's default partitioner gives that key. So all records
+ * of one key are on one partition, in event-time order, and reach their keyed operator in that order
+ * in both modes. (Record i to partition i mod p, as before issue 18, spread one flow's packets over
+ * partitions that are read at different speeds: the flow operator then saw them out of order, and
+ * split and merged flows differently in every run.)
  */
 public final class BenchInput {
     /** Signing key of the bench's model (the job accepts only signed models). */
@@ -41,16 +50,27 @@ public final class BenchInput {
 
     final BenchScenario scenario;
     final byte[][] values;
+    /** Kafka record key of each record (UTF-8 of the keyed operator's key). */
+    final byte[][] keys;
+    /** Partition of each record: Kafka's default partitioner on {@link #keys}. */
+    final int[] partitions;
+    final int partitionCount;
     final long[] eventMillis;
     final long distinctKeys;
     /** The signed classifier of the flows scenario, else null. */
     final ModelUpdate model;
     final String description;
 
-    private BenchInput(BenchScenario scenario, byte[][] values, long[] eventMillis, long distinctKeys, ModelUpdate model,
-            String description) {
+    private BenchInput(BenchScenario scenario, byte[][] values, byte[][] keys, int partitionCount, long[] eventMillis,
+            long distinctKeys, ModelUpdate model, String description) {
         this.scenario = scenario;
         this.values = values;
+        this.keys = keys;
+        this.partitionCount = partitionCount;
+        this.partitions = new int[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            partitions[i] = partitionOf(keys[i], partitionCount);
+        }
         this.eventMillis = eventMillis;
         this.distinctKeys = distinctKeys;
         this.model = model;
@@ -61,34 +81,66 @@ public final class BenchInput {
         return values.length;
     }
 
-    public static BenchInput of(BenchScenario scenario, int events, int multipleOf, Path sharedData) throws IOException {
-        int n = Math.max(multipleOf, events / multipleOf * multipleOf); // equal splits per source subtask
+    /** The partition Kafka's default partitioner picks for a record with this key (murmur2 of the key bytes). */
+    static int partitionOf(byte[] key, int partitions) {
+        return BuiltInPartitioner.partitionForKey(key, partitions);
+    }
+
+    /** Records per partition. */
+    long[] perPartition() {
+        long[] counts = new long[partitionCount];
+        for (int p : partitions) {
+            counts[p]++;
+        }
+        return counts;
+    }
+
+    /** Indexes (into the event-time order) of each partition's records, in event-time order. */
+    int[][] byPartition() {
+        long[] counts = perPartition();
+        int[][] out = new int[partitionCount][];
+        int[] fill = new int[partitionCount];
+        for (int p = 0; p < partitionCount; p++) {
+            out[p] = new int[(int) counts[p]];
+        }
+        for (int i = 0; i < partitions.length; i++) {
+            out[partitions[i]][fill[partitions[i]]++] = i;
+        }
+        return out;
+    }
+
+    /** {@code events} rounded down to a multiple of {@code partitions}, on that many partitions. */
+    public static BenchInput of(BenchScenario scenario, int events, int partitions, Path sharedData) throws IOException {
+        int n = Math.max(partitions, events / partitions * partitions);
         return switch (scenario) {
-            case PACKETS -> packets(n, sharedData.resolve("pcap/throughput-merged.pcap.gz"));
-            case FLOWS -> flows(n, sharedData.resolve("flows/cesnet_alf_doh/alf_trapcap_flows.csv.gz"),
+            case PACKETS -> packets(n, partitions, sharedData.resolve("pcap/throughput-merged.pcap.gz"));
+            case FLOWS -> flows(n, partitions, sharedData.resolve("flows/cesnet_alf_doh/alf_trapcap_flows.csv.gz"),
                     sharedData.resolve("flows/cesnet_alf_doh/conf/doh_D0.csv"));
-            case PORTS -> ports(n);
-            case COLLECTOR -> collector(n, System.getProperty("flowpulse.bench.exports") == null ? null
+            case PORTS -> ports(n, partitions);
+            case COLLECTOR -> collector(n, partitions, System.getProperty("flowpulse.bench.exports") == null ? null
                     : Path.of(System.getProperty("flowpulse.bench.exports")));
         };
     }
 
     /** The capture repeated with time offsets (a gap longer than the idle timeout between copies). */
-    static BenchInput packets(int n, Path pcap) {
+    static BenchInput packets(int n, int partitions, Path pcap) {
         RepeatedCaptureGenerator gen = new RepeatedCaptureGenerator(pcap.toString(), n,
                 FlowAggregatorParams.DEFAULT_IDLE_TIMEOUT_MICROS + 1_000_000L);
         gen.open(0, 1);
         FlowKeySelector keys = new FlowKeySelector();
         Set<String> distinct = new HashSet<>();
         byte[][] values = new byte[n][];
+        byte[][] recordKeys = new byte[n][];
         long[] times = new long[n];
         for (int i = 0; i < n; i++) {
             PacketEvent p = gen.map((long) i).toPacketEvent();
-            distinct.add(keys.getKey(p));
+            String key = keys.getKey(p); // the replayer's record key
+            distinct.add(key);
+            recordKeys[i] = key.getBytes(StandardCharsets.UTF_8);
             values[i] = Codecs.PACKET_EVENT.encode(p);
             times[i] = Math.floorDiv(p.getTimestampMicros(), 1000);
         }
-        return sorted(BenchScenario.PACKETS, values, times, distinct.size(), null,
+        return sorted(BenchScenario.PACKETS, values, recordKeys, partitions, times, distinct.size(), null,
                 String.format("%s repeated with time offsets to %,d packets", pcap.getFileName(), n));
     }
 
@@ -96,7 +148,7 @@ public final class BenchInput {
      * CESNET ALF's exporter flows (with per-packet arrays, so the job computes the DoH features)
      * repeated with time offsets, and a random forest trained on ALF's D0 set, signed.
      */
-    static BenchInput flows(int n, Path flowsCsv, Path trainingCsv) throws IOException {
+    static BenchInput flows(int n, int partitions, Path flowsCsv, Path trainingCsv) throws IOException {
         List<FlowRecord> base = new ArrayList<>();
         LabelledFlowCsv.read(flowsCsv, "is_doh_blacklist", (r, label) -> base.add(r));
         long min = Long.MAX_VALUE;
@@ -108,6 +160,7 @@ public final class BenchInput {
         long period = max - min + 1_000_000L;
         Set<String> distinct = new HashSet<>();
         byte[][] values = new byte[n][];
+        byte[][] recordKeys = new byte[n][];
         long[] times = new long[n];
         for (int i = 0; i < n; i++) {
             FlowRecord r = base.get(i % base.size());
@@ -120,11 +173,13 @@ public final class BenchInput {
                 r = FlowRecord.newBuilder(r).setStartMicros(r.getStartMicros() + shift)
                         .setEndMicros(r.getEndMicros() + shift).setPacketTimesMicros(t).build();
             }
-            distinct.add(FlowKeySelector.canonicalKey(r.getKey()));
+            String key = FlowKeySelector.canonicalKey(r.getKey());
+            distinct.add(key);
+            recordKeys[i] = key.getBytes(StandardCharsets.UTF_8);
             values[i] = Codecs.FLOW_RECORD.encode(r);
             times[i] = Math.floorDiv(r.getEndMicros(), 1000);
         }
-        return sorted(BenchScenario.FLOWS, values, times, distinct.size(), trainedModel(trainingCsv),
+        return sorted(BenchScenario.FLOWS, values, recordKeys, partitions, times, distinct.size(), trainedModel(trainingCsv),
                 String.format("%s (%,d exporter flows) repeated with time offsets to %,d flows; random forest from %s",
                         flowsCsv.getFileName(), base.size(), n, trainingCsv.getFileName()));
     }
@@ -134,7 +189,7 @@ public final class BenchInput {
      * offsets, and a signed classifier on their packet counts (exporter records carry no per-packet
      * arrays, so the DoH forest of the flows scenario does not apply).
      */
-    static BenchInput collector(int n, Path exportsDir) throws IOException {
+    static BenchInput collector(int n, int partitions, Path exportsDir) throws IOException {
         List<FlowRecord> base;
         try {
             // from 2025-01-01 on, one copy after the other
@@ -151,6 +206,7 @@ public final class BenchInput {
         long period = max - min + 1_000_000L;
         Set<String> distinct = new HashSet<>();
         byte[][] values = new byte[n][];
+        byte[][] recordKeys = new byte[n][];
         long[] times = new long[n];
         for (int i = 0; i < n; i++) {
             FlowRecord r = base.get(i % base.size());
@@ -158,7 +214,9 @@ public final class BenchInput {
             if (shift != 0) {
                 r = FlowRecord.newBuilder(r).setStartMicros(r.getStartMicros() + shift).setEndMicros(r.getEndMicros() + shift).build();
             }
-            distinct.add(FlowKeySelector.canonicalKey(r.getKey()));
+            String key = FlowKeySelector.canonicalKey(r.getKey()); // the collector's record key
+            distinct.add(key);
+            recordKeys[i] = key.getBytes(StandardCharsets.UTF_8);
             values[i] = Codecs.FLOW_RECORD.encode(r);
             times[i] = Math.floorDiv(r.getEndMicros(), 1000);
         }
@@ -170,13 +228,13 @@ public final class BenchInput {
                 .setCreatedMillis(1).setFormat(m.format()).setPayload(ByteBuffer.wrap(payload))
                 .setSignature(ByteBuffer.wrap(new ModelSigner(MODEL_KEY).sign("bench-size", "FLOW_CLASSIFIER", 1, m.format(), payload)))
                 .build();
-        return sorted(BenchScenario.COLLECTOR, values, times, distinct.size(), model,
+        return sorted(BenchScenario.COLLECTOR, values, recordKeys, partitions, times, distinct.size(), model,
                 String.format("%,d flow records decoded from softflowd's recorded exports (%s) repeated with time offsets to %,d;"
                         + " classifier on bidirectional_packets", base.size(), exportsDir == null ? "testkit" : exportsDir, n));
     }
 
     /** Simulated 5-minute counters of 16 series per device (daily/weekly seasonality, wraps, resets, anomalies). */
-    static BenchInput ports(int n) {
+    static BenchInput ports(int n, int partitions) {
         int seriesPerDevice = 16;
         int perSeriesFortnight = 14 * 288;
         int devices = Math.max(1, (int) Math.ceil(n / (double) (seriesPerDevice * perSeriesFortnight)));
@@ -184,12 +242,15 @@ public final class BenchInput {
         SimulatorParams params = new SimulatorParams().withSeed(42).withDevices(devices).withPortsPerDevice(seriesPerDevice / 2)
                 .withPortDuration(Duration.ofDays(days));
         byte[][] values = new byte[n][];
+        byte[][] recordKeys = new byte[n][];
         long[] times = new long[n];
         Set<String> distinct = new HashSet<>();
         int[] count = {0};
         new TrafficSimulator(params).generatePortSamples(s -> {
             if (count[0] < n) {
-                distinct.add(s.getDevice() + "|" + s.getPort() + "|" + s.getDirection());
+                String key = s.getDevice() + "|" + s.getPort() + "|" + s.getDirection(); // the demo's record key
+                distinct.add(key);
+                recordKeys[count[0]] = key.getBytes(StandardCharsets.UTF_8);
                 values[count[0]] = Codecs.PORT_SAMPLE.encode(s);
                 times[count[0]] = s.getTimestampMillis();
                 count[0]++;
@@ -198,7 +259,7 @@ public final class BenchInput {
         if (count[0] < n) {
             throw new IllegalStateException("simulator produced " + count[0] + " port samples, wanted " + n);
         }
-        return sorted(BenchScenario.PORTS, values, times, distinct.size(), null,
+        return sorted(BenchScenario.PORTS, values, recordKeys, partitions, times, distinct.size(), null,
                 String.format("simulated 5-minute counters: %d devices x %d series, %,d samples (%.1f days)",
                         devices, seriesPerDevice, n, n / (double) (devices * seriesPerDevice * 288)));
     }
@@ -215,18 +276,21 @@ public final class BenchInput {
                 .build();
     }
 
-    private static BenchInput sorted(BenchScenario s, byte[][] values, long[] times, long keys, ModelUpdate model, String what) {
+    private static BenchInput sorted(BenchScenario s, byte[][] values, byte[][] recordKeys, int partitions, long[] times,
+            long keys, ModelUpdate model, String what) {
         Integer[] order = new Integer[values.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
         Arrays.sort(order, (a, b) -> Long.compare(times[a], times[b])); // stable: ties keep input order
         byte[][] v = new byte[values.length][];
+        byte[][] k = new byte[values.length][];
         long[] t = new long[values.length];
         for (int i = 0; i < order.length; i++) {
             v[i] = values[order[i]];
+            k[i] = recordKeys[order[i]];
             t[i] = times[order[i]];
         }
-        return new BenchInput(s, v, t, keys, model, what);
+        return new BenchInput(s, v, k, partitions, t, keys, model, what);
     }
 }

@@ -7,9 +7,10 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
 
 /**
  * The operator-chain mode's source function: emits the prepared records of a run (from a JVM-wide
- * registry: the local cluster runs in this JVM) and notes when each left the source. Subtask s of
- * k reads records s, s+k, s+2k, ... so every subtask moves through event time together, as the
- * Kafka mode's partitions do (record i goes to partition i mod k there).
+ * registry: the local cluster runs in this JVM) and notes when each left the source. The records
+ * are laid out partition by partition (index {@code offsets[p] + j} is record j of partition p, in
+ * event-time order) and {@link PartitionedReplaySource} makes one split per partition: each source
+ * subtask replays whole partitions in order, as the Kafka mode's readers do.
  */
 final class ReplayedInput implements GeneratorFunction<Long, RawRecord> {
     private static final long serialVersionUID = 1L;
@@ -18,28 +19,42 @@ final class ReplayedInput implements GeneratorFunction<Long, RawRecord> {
     /** The records of one run and their emission times (µs, System.nanoTime). */
     static final class Run {
         final byte[][] values;
+        /** Indexes into {@link #values} of each partition's records, in order. */
+        final int[][] byPartition;
+        /** Index of each partition's first record in the partition-major layout. */
+        final long[] offsets;
         final long[] sentMicros;
         final String topic;
         /** Set when the input should wait for the model to serve (see {@link #open}). */
         volatile OutputTimes modelEvents;
-        /** The longest pause of a subtask waiting for its mid-run checkpoint ({@link MidRunCheckpoint}). */
+        /** The longest total pause of a subtask waiting for its checkpoints ({@link PartitionedReplaySource}). */
         final java.util.concurrent.atomic.AtomicLong pausedMicros = new java.util.concurrent.atomic.AtomicLong();
+        /** How many of those pauses ended with a completed checkpoint. */
+        final java.util.concurrent.atomic.AtomicInteger checkpointPauses = new java.util.concurrent.atomic.AtomicInteger();
 
-        Run(byte[][] values, String topic) {
+        Run(byte[][] values, int[][] byPartition, String topic) {
             this.values = values;
+            this.byPartition = byPartition;
+            this.offsets = offsets(byPartition);
             this.sentMicros = new long[values.length];
             this.topic = topic;
+        }
+
+        static long[] offsets(int[][] byPartition) {
+            long[] o = new long[byPartition.length];
+            for (int p = 1; p < o.length; p++) {
+                o[p] = o[p - 1] + byPartition[p - 1].length;
+            }
+            return o;
         }
     }
 
     private final String runId;
-    private final int subtasks;
     private transient Run run;
     private transient boolean modelServing;
 
-    ReplayedInput(String runId, int subtasks) {
+    ReplayedInput(String runId) {
         this.runId = runId;
-        this.subtasks = subtasks;
     }
 
     @Override
@@ -70,11 +85,13 @@ final class ReplayedInput implements GeneratorFunction<Long, RawRecord> {
         if (!modelServing) {
             awaitModel();
         }
-        int perSubtask = run.values.length / subtasks;
-        int local = (int) (index % perSubtask);
-        int subtask = (int) (index / perSubtask);
-        int global = local * subtasks + subtask;
+        int partition = run.offsets.length - 1;
+        while (run.offsets[partition] > index) {
+            partition--;
+        }
+        int local = (int) (index - run.offsets[partition]);
+        int global = run.byPartition[partition][local];
         run.sentMicros[global] = System.nanoTime() / 1000;
-        return new RawRecord(run.topic, subtask, local, 0, run.values[global]);
+        return new RawRecord(run.topic, partition, local, 0, run.values[global]);
     }
 }

@@ -65,11 +65,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <ul>
  *   <li>{@code kafka}: the embedded broker in and out. The job is started first and waits on its
- *       input topic; the input is then produced (record i to partition i mod p); the job's Kafka
- *       sources stop at the produced end offsets. Latency = the output's broker append time
+ *       input topic; the input is then produced, keyed as the project's producers key it (each
+ *       record to its key's partition, see {@link BenchInput}); the job's Kafka sources stop at the
+ *       produced end offsets. Latency = the output's broker append time
  *       (LogAppendTime topics) minus the producer timestamp of the input that made it due.
  *   <li>{@code chain}: the same operators between a bounded in-memory source of the same encoded
- *       records and counting sinks; latency on System.nanoTime from the source's emission to the sink.
+ *       records, partition by partition ({@link PartitionedReplaySource}), and counting sinks;
+ *       latency on System.nanoTime from the source's emission to the sink.
  * </ul>
  *
  * Per run it reports records/s in and out (over the span from the first input record to the last
@@ -114,13 +116,21 @@ public final class TopologyBenchmark {
                 BenchInput in = BenchInput.of(scenario, s.events(), s.parallelism(), s.sharedData());
                 out.printf("%n== %s: %s; %,d distinct keys%n", scenario.label(), in.description, in.distinctKeys);
                 printHeader(out);
+                List<Result> ofScenario = new ArrayList<>();
                 for (String mode : s.modes()) {
                     Configuration conf = jobConf(cluster, keyFile);
                     Result r = mode.equals("kafka")
                             ? runKafka(in, s, flink, kafka, conf, "bench-" + scenario.label() + "-" + (seq++) + "-")
                             : runChain(in, s, flink, conf);
                     print(out, r);
-                    results.add(r);
+                    ofScenario.add(r);
+                }
+                results.addAll(ofScenario);
+                if (ofScenario.size() > 1) {
+                    String disagreement = disagreement(ofScenario);
+                    out.println(disagreement == null
+                            ? "same output in both modes: " + counts(ofScenario.get(0).outputs())
+                            : "MODES DISAGREE (" + scenario.label() + "): " + disagreement);
                 }
             }
         } finally {
@@ -130,6 +140,52 @@ public final class TopologyBenchmark {
             deleteTree(work);
         }
         return results;
+    }
+
+    /**
+     * The same input must give the same outputs in both modes: for each scenario run in more than
+     * one mode, the outputs whose counts differ ("flows kafka 63,094 / chain 51,710"); empty when
+     * all agree.
+     */
+    public static List<String> disagreements(List<Result> results) {
+        Map<BenchScenario, List<Result>> byScenario = new LinkedHashMap<>();
+        for (Result r : results) {
+            byScenario.computeIfAbsent(r.scenario(), k -> new ArrayList<>()).add(r);
+        }
+        List<String> out = new ArrayList<>();
+        byScenario.forEach((scenario, rs) -> {
+            String d = rs.size() > 1 ? disagreement(rs) : null;
+            if (d != null) {
+                out.add(scenario.label() + ": " + d);
+            }
+        });
+        return out;
+    }
+
+    /** The outputs whose counts differ between the runs of one scenario, or null when all agree. */
+    static String disagreement(List<Result> ofOneScenario) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        ofOneScenario.forEach(r -> names.addAll(r.outputs().keySet()));
+        List<String> differing = new ArrayList<>();
+        for (String name : names) {
+            List<Long> counts = ofOneScenario.stream().map(r -> r.outputs().getOrDefault(name, 0L)).toList();
+            if (counts.stream().distinct().count() > 1) {
+                StringBuilder sb = new StringBuilder(name);
+                for (int i = 0; i < ofOneScenario.size(); i++) {
+                    sb.append(i == 0 ? " " : " / ").append(ofOneScenario.get(i).mode())
+                            .append(String.format(java.util.Locale.ROOT, " %,d", counts.get(i)));
+                }
+                differing.add(sb.toString());
+            }
+        }
+        return differing.isEmpty() ? null : String.join("; ", differing);
+    }
+
+    private static String counts(Map<String, Long> outputs) {
+        StringBuilder sb = new StringBuilder();
+        outputs.entrySet().stream().filter(e -> e.getValue() > 0).sorted(Map.Entry.comparingByKey())
+                .forEach(e -> sb.append(sb.length() == 0 ? "" : ", ").append(String.format("%s %,d", e.getKey(), e.getValue())));
+        return sb.length() == 0 ? "no output" : sb.toString();
     }
 
     static Configuration clusterConf(Settings s, Path work) {
@@ -155,13 +211,11 @@ public final class TopologyBenchmark {
 
     static Result runChain(BenchInput in, Settings s, LocalFlinkCluster flink, Configuration conf) throws Exception {
         String runId = UUID.randomUUID().toString();
-        ReplayedInput.Run run = new ReplayedInput.Run(in.values, in.scenario.inputTopic);
+        ReplayedInput.Run run = new ReplayedInput.Run(in.values, in.byPartition(), in.scenario.inputTopic);
         ReplayedInput.RUNS.put(runId, run);
         try {
             DueTime due = new DueTime(conf);
-            DataGeneratorSource<RawRecord> input = new DataGeneratorSource<>(new ReplayedInput(runId, s.parallelism()), in.size(),
-                    new MidRunCheckpoint(runId, in.size() / s.parallelism(), s.ratePerSecond()),
-                    TypeInformation.of(RawRecord.class));
+            Source<RawRecord, ?, ?> input = new PartitionedReplaySource(runId, run, s.ratePerSecond(), false);
             Source<RawRecord, ?, ?> models = null;
             if (in.model != null) {
                 byte[] model = Codecs.MODEL_UPDATE.encode(in.model);
@@ -228,10 +282,7 @@ public final class TopologyBenchmark {
         }
         logAppendTime(kafka, outputTopics);
 
-        long[] perPartition = new long[p];
-        for (int i = 0; i < in.size(); i++) {
-            perPartition[i % p]++;
-        }
+        long[] perPartition = in.perPartition();
         long[] sentMicros = new long[in.size()];
         Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -273,7 +324,7 @@ public final class TopologyBenchmark {
                     }
                 }
                 final int idx = i;
-                producer.send(new ProducerRecord<>(inputTopic, i % p, null, null, in.values[i]), (md, e) -> {
+                producer.send(new ProducerRecord<>(inputTopic, in.partitions[i], null, in.keys[i], in.values[i]), (md, e) -> {
                     if (e != null) {
                         failed.compareAndSet(null, e);
                     } else {

@@ -50,5 +50,9 @@ class TopologyBenchmarkITCase {
             assertEquals(BenchScenario.values().length, printed.lines().filter(l -> l.startsWith(mode + " ")).count(), printed);
         }
         assertFalse(printed.contains("NaN"), printed);
+        // issue 18: the same input gives the same outputs in both modes, and the bench says so
+        assertEquals(List.of(), TopologyBenchmark.disagreements(results), printed);
+        assertEquals(BenchScenario.values().length, printed.lines().filter(l -> l.startsWith("same output in both modes: ")).count(),
+                printed);
     }
 }
