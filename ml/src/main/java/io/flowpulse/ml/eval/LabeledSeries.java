@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +17,10 @@ import java.util.Locale;
 
 /**
  * A time series from a CSV file {@code timestamp,value[,label]} with a header. Timestamps are
- * epoch seconds, epoch milliseconds or ISO-8601 instants (quoted or not); column names are matched
+ * epoch seconds, epoch milliseconds, ISO-8601 instants or {@code yyyy-MM-dd HH:mm:ss} read as UTC
+ * (quoted or not; see {@link #parseTime}); an empty or {@code NaN} value is a missing point
+ * ({@code NaN} in {@link #values}); a malformed row is a {@link SeriesFormatException} naming the
+ * file and row. Column names are matched
  * case-insensitively ({@code TimeStamp,Value,Label} of the Microsoft cloud-monitoring set,
  * {@code timestamp,value,label} of Bagel's KPI). Rows are sorted by time.
  *
@@ -24,6 +31,15 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
 
     public int size() {
         return times.length;
+    }
+
+    /** Points without a value. */
+    public int missing() {
+        int m = 0;
+        for (double v : values) {
+            m += Double.isNaN(v) ? 1 : 0;
+        }
+        return m;
     }
 
     public boolean labelled() {
@@ -50,7 +66,7 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
             if (header == null) {
-                throw new IOException("empty file " + file);
+                throw new SeriesFormatException(file + ": empty file (expected a header timestamp,value[,label])");
             }
             List<String> names = new ArrayList<>();
             for (String h : split(header)) {
@@ -60,7 +76,7 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
             int valueCol = indexOf(names, 1, "value");
             int labelCol = labelColumn != null ? names.indexOf(labelColumn.toLowerCase(Locale.ROOT)) : names.indexOf("label");
             if (labelColumn != null && labelCol < 0) {
-                throw new IOException("no column " + labelColumn + " in " + names);
+                throw new SeriesFormatException(file + ":1: no column " + labelColumn + " in " + names);
             }
             List<long[]> rows = new ArrayList<>();
             List<Double> values = new ArrayList<>();
@@ -73,15 +89,22 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
                 }
                 String[] f = split(line);
                 try {
+                    if (f.length <= Math.max(timeCol, valueCol)) {
+                        throw new IllegalArgumentException("expected " + names.size() + " columns, found " + f.length);
+                    }
                     long t = parseTime(f[timeCol]);
-                    double v = Double.parseDouble(f[valueCol]);
+                    double v = parseValue(f[valueCol]);
                     long label = labelCol >= 0 && labelCol < f.length && !f[labelCol].isEmpty()
                             ? Math.round(Double.parseDouble(f[labelCol])) : 0;
                     rows.add(new long[] {t, label, values.size()});
                     values.add(v);
                 } catch (RuntimeException e) {
-                    throw new IOException(file + ":" + lineNo + ": cannot parse '" + line + "'", e);
+                    String why = e instanceof NumberFormatException ? "not a number" : e.getMessage();
+                    throw new SeriesFormatException(file + ":" + lineNo + ": " + why + " in '" + abbreviate(line) + "'");
                 }
+            }
+            if (rows.isEmpty()) {
+                throw new SeriesFormatException(file + ": no data rows after the header");
             }
             rows.sort((a, b) -> Long.compare(a[0], b[0]));
             long[] times = new long[rows.size()];
@@ -96,6 +119,31 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
                 }
             }
             return new LabeledSeries(times, vals, labels);
+        }
+    }
+
+    /** A number; empty or {@code NaN} is a missing value ({@code NaN}). */
+    private static double parseValue(String s) {
+        if (s.isEmpty() || s.equalsIgnoreCase("nan")) {
+            return Double.NaN;
+        }
+        double v = Double.parseDouble(s);
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("value '" + s + "' is not finite");
+        }
+        return v;
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() <= 80 ? line : line.substring(0, 77) + "...";
+    }
+
+    /** A file that is not a readable series: the message names the file and row, on one line. */
+    public static final class SeriesFormatException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public SeriesFormatException(String message) {
+            super(message);
         }
     }
 
@@ -121,12 +169,32 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
         return f;
     }
 
+    /**
+     * Epoch seconds (below 10^11, fractions allowed) or milliseconds; an ISO-8601 instant or
+     * offset date-time ({@code 2014-04-10T00:04:00Z}, {@code ...+02:00}); a local date-time read
+     * as UTC, with {@code T} or a space between date and time ({@code 2014-04-10 00:04:00},
+     * fractions of seconds allowed).
+     */
     static long parseTime(String s) {
-        if (!s.isEmpty() && (Character.isDigit(s.charAt(0)) || s.charAt(0) == '-') && s.indexOf('T') < 0
-                && s.indexOf(':') < 0) {
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("empty timestamp");
+        }
+        if ((Character.isDigit(s.charAt(0)) || s.charAt(0) == '-') && s.indexOf('T') < 0
+                && s.indexOf(':') < 0 && s.indexOf(' ') < 0 && s.indexOf('-', 1) < 0) {
             double n = Double.parseDouble(s);
             return Math.abs(n) < 1e11 ? Math.round(n * 1000) : Math.round(n);
         }
-        return Instant.parse(s).toEpochMilli();
+        String iso = s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
+        try {
+            return OffsetDateTime.parse(iso, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+        } catch (DateTimeParseException notOffset) {
+            try {
+                return LocalDateTime.parse(iso, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC)
+                        .toEpochMilli();
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("timestamp '" + s + "' is neither epoch seconds/millis, "
+                        + "ISO-8601 nor yyyy-MM-dd HH:mm:ss");
+            }
+        }
     }
 }
