@@ -16,7 +16,8 @@ public final class Detectors {
      * A new detector for a series with the given bucket length. Options (all optional):
      * robust-band: {@code minThreshold}, {@code maxThreshold}, {@code rate} (target flag rate),
      * {@code alpha}, {@code beta}, {@code gamma}, {@code warmup} (points), {@code shift},
-     * {@code quiet} (points), {@code seasonalGain}; holt-winters: {@code delta}, {@code weekly} (true/false), {@code alpha}, {@code gamma},
+     * {@code quiet} (points), {@code seasonalGain}, {@code step} (threshold tracking), {@code huber},
+     * {@code relativeFloor}; holt-winters: {@code delta}, {@code weekly} (true/false), {@code alpha}, {@code gamma},
      * {@code clipLimitDays}, {@code failures} ({@code K/W}); random-cut-forest: {@code shingle},
      * {@code trees}, {@code sampleSize}, {@code anomalyRate}, {@code seed}; stl: {@code history}
      * (points), {@code delta}.
@@ -30,9 +31,12 @@ public final class Detectors {
                 p = p.withSmoothing(number(options, "alpha", p.alpha), number(options, "beta", p.beta),
                         number(options, "gamma", p.gamma));
                 p = p.withWarmup((int) number(options, "warmup", p.warmupPoints));
+                p = p.withThresholdStep(number(options, "step", p.thresholdStep));
+                p = p.withHuber(number(options, "huber", p.huber), number(options, "relativeFloor", p.relativeFloor));
                 p = p.withEpisodes((int) number(options, "shift", p.shiftPoints),
                         (int) number(options, "quiet", p.quietPoints));
-                p = p.withSeasonal(number(options, "seasonalGain", p.seasonalGain), p.seasonalMinDays);
+                p = p.withSeasonal(number(options, "seasonalGain", p.seasonalGain),
+                        number(options, "seasonalDays", p.seasonalMinDays));
                 return new RobustBand(p, bucketMillis);
             }
             case HOLT_WINTERS -> {

@@ -7,8 +7,9 @@ package io.flowpulse.ml.detectors;
  * <ul>
  *   <li><b>Flat model:</b> a level that follows the series (exponentially weighted mean of
  *       Huber-clipped residuals, {@code alpha} per point).</li>
- *   <li><b>Seasonal model:</b> a slow level (time constant six hours) plus a 24-slot hour-of-day
- *       profile, interpolated between slot centres, each slot learning {@code gamma} per day.</li>
+ *   <li><b>Seasonal model:</b> a slow level (time constant one day) plus a 24-slot hour-of-day
+ *       profile, interpolated between slot centres, each slot learning the running mean over
+ *       the first days and then {@code gamma} per day.</li>
  *   <li><b>Seasonality detection:</b> the seasonal model is used only after
  *       {@code seasonalMinDays} days and while its scale is below {@code seasonalGain} times the
  *       flat model's, so a series without a daily rhythm never gets a daily model.</li>
@@ -33,7 +34,7 @@ public final class RobustBand implements AnomalyDetector {
     static final long DAY_MILLIS = 86_400_000L;
     private static final long HOUR_MILLIS = 3_600_000L;
     /** Time constant of the seasonal model's level. */
-    private static final long SEASONAL_LEVEL_MILLIS = 6 * HOUR_MILLIS;
+    private static final long SEASONAL_LEVEL_MILLIS = 24 * HOUR_MILLIS;
 
     private final RobustBandParams params;
     private final long bucketMillis;
@@ -67,7 +68,6 @@ public final class RobustBand implements AnomalyDetector {
      */
     public static DetectorResult step(RobustBandParams p, long bucketMillis, RobustBandState s, long timestampMillis,
             double value) {
-        s.lastSeenMillis = Math.max(s.lastSeenMillis, timestampMillis);
         if (s.profile == null) {
             s.profile = new double[RobustBandParams.DAILY_SLOTS];
             s.flatLevel = value;
@@ -130,7 +130,10 @@ public final class RobustBand implements AnomalyDetector {
         s.meanAbs += Math.max(beta, 0.01) * (Math.abs(value) - s.meanAbs);
         double pointsPerDay = Math.max(1.0, DAY_MILLIS / (double) bucketMillis);
         double seasonalAlpha = Math.max(learn, Math.min(1.0, bucketMillis / (double) SEASONAL_LEVEL_MILLIS));
-        double gamma = Math.min(1.0, p.gamma * RobustBandParams.DAILY_SLOTS / pointsPerDay);
+        // a slot's profile is the running mean over the first days, then smoothed by gamma per day
+        // (per point: a slot's weights sum to about pointsPerDay / 24 a day)
+        double gammaDay = Math.min(0.9, Math.max(p.gamma, 1.0 / (Math.floor(days) + 1)));
+        double gamma = Math.min(1.0, -Math.log(1 - gammaDay) * RobustBandParams.DAILY_SLOTS / pointsPerDay);
         double flatResidual = value - flatExpected;
         double seasonalResidual = value - seasonalExpected;
         boolean shift = s.runLength >= p.shiftPoints;

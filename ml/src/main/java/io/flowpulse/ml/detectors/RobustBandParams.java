@@ -67,12 +67,22 @@ public final class RobustBandParams implements Serializable {
     }
 
     public static RobustBandParams defaults() {
-        return new RobustBandParams(48, 0.1, 0.02, 0.1, 3.0, 5.0, 50.0, 0.002, 1.0, 0.8, 2, 6, 3, 0.01);
+        return new RobustBandParams(48, 0.1, 0.02, 0.1, 3.0, 5.0, 50.0, 0.002, 0.1, 0.8, 2, 6, 3, 0.01);
     }
 
     public RobustBandParams withThresholds(double min, double max, double rate) {
         return new RobustBandParams(warmupPoints, alpha, beta, gamma, huber, min, max, rate, thresholdStep,
                 seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor);
+    }
+
+    public RobustBandParams withThresholdStep(double step) {
+        return new RobustBandParams(warmupPoints, alpha, beta, gamma, huber, minThreshold, maxThreshold, targetRate,
+                step, seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor);
+    }
+
+    public RobustBandParams withHuber(double huber, double relativeFloor) {
+        return new RobustBandParams(warmupPoints, alpha, beta, gamma, huber, minThreshold, maxThreshold, targetRate,
+                thresholdStep, seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor);
     }
 
     public RobustBandParams withSmoothing(double alpha, double beta, double gamma) {

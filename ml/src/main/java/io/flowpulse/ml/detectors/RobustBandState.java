@@ -32,9 +32,6 @@ public class RobustBandState {
     /** Inside an episode (its first point was flagged) and points inside the band since its last violation. */
     public boolean inEpisode;
     public int quiet;
-    /** Event time of the last point and of the pending cleanup timer (operator TTL; unused by the math). */
-    public long lastSeenMillis = Long.MIN_VALUE;
-    public long cleanupTimerMillis = Long.MIN_VALUE;
 
     public RobustBandState() {}
 
@@ -49,8 +46,7 @@ public class RobustBandState {
                 && Double.compare(seasonalScale, s.seasonalScale) == 0 && Arrays.equals(profile, s.profile)
                 && seasonal == s.seasonal && Double.compare(meanAbs, s.meanAbs) == 0
                 && Double.compare(threshold, s.threshold) == 0 && runLength == s.runLength && runSign == s.runSign
-                && inEpisode == s.inEpisode && quiet == s.quiet && lastSeenMillis == s.lastSeenMillis
-                && cleanupTimerMillis == s.cleanupTimerMillis;
+                && inEpisode == s.inEpisode && quiet == s.quiet;
     }
 
     @Override
