@@ -95,6 +95,12 @@ public abstract class PortDetectorFunction extends KeyedProcessFunction<String, 
         expireIfIdle(timestamp, ctx);
     }
 
+    /** The key has no last-seen time or was last seen at least the idle TTL before {@code timestamp}. */
+    protected final boolean isIdle(long timestamp) throws Exception {
+        Long seen = lastSeen.value();
+        return seen == null || seen + idleTtlMillis <= timestamp;
+    }
+
     /**
      * The idle-TTL check of a timer firing at {@code timestamp}: re-arms the timer while the key is
      * active, or clears the model and the last-seen time. Returns true when the key was cleared (or

@@ -147,8 +147,10 @@ public class PortStlDetector extends PortDetectorFunction {
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AnomalyScore> out) throws Exception {
         StlSeriesState s = series.value();
         boolean refit = s != null && timestamp == s.timerMillis;
-        // the base operator's idle TTL (a refit and a TTL timer may share a timestamp)
-        if (expireIfIdle(timestamp, ctx) || !refit) {
+        // the base operator's idle TTL (a refit and a TTL timer may share a timestamp); a refit
+        // timer of a live key does not re-arm the TTL timer
+        if (!refit || isIdle(timestamp)) {
+            expireIfIdle(timestamp, ctx);
             return;
         }
         long span = s.lastBucket - s.firstBucket + 1;
