@@ -119,6 +119,10 @@ public final class JobOptions {
             .withDescription("Per-port detector: robust-band (robust bands, automatic daily profile, adaptive threshold, "
                     + "one flag per episode, ~350 B per key; default), holt-winters (daily + weekly Brutlag bands), "
                     + "stl (STL residuals, daily refit) or random-cut-forest (~268 KB per key).");
+    public static final ConfigOption<Integer> PORT_NO_DATA_AFTER = ConfigOptions.key("ports.no-data-after")
+            .intType().defaultValue(io.flowpulse.functions.PortSeriesResampler.DEFAULT_NO_DATA_AFTER_BUCKETS)
+            .withDescription("Gap-filled buckets in a row after which a port raises one no-data signal (an alert with "
+                    + "modelId no-data) for the whole silence.");
     public static final ConfigOption<Boolean> PORT_SCORE_FILLED = ConfigOptions.key("detectors.score-filled-buckets")
             .booleanType().defaultValue(false)
             .withDescription("Score gap-filled buckets (no sample in the bucket, value 0) as if they were measured. Off by "

@@ -48,7 +48,7 @@ final class PortPipeline {
             List<DataStream<DeadLetter>> deadLetters) {
         SingleOutputStreamOperator<PortPoint> points = samples
                 .keyBy(new PortKeySelector())
-                .process(new PortSeriesResampler(params(conf)))
+                .process(new PortSeriesResampler(params(conf), conf.get(JobOptions.PORT_NO_DATA_AFTER)))
                 .uid(Operators.PORT_RESAMPLER.uid()).name(Operators.PORT_RESAMPLER.displayName());
         deadLetters.add(points.getSideOutput(SideOutputs.LATE_PORT_SAMPLES)
                 .map(s -> FlowpulseTopology.late(Codecs.PORT_SAMPLE, s, "late-port-sample: after the bucket's allowed lateness"))
@@ -102,6 +102,8 @@ final class PortPipeline {
         DataStream<Alert> alerts = AlertEscalation.alerts(scores, new EscalationParams(
                 conf.get(JobOptions.ALERTS_ESCALATE_AFTER), conf.get(JobOptions.ALERTS_CLEAR_AFTER), bucket,
                 conf.get(JobOptions.PORT_STATE_TTL).multipliedBy(3)));
+        // one no-data signal per silent port (modelId "no-data"), on the alerts topic next to the episodes
+        alerts = alerts.union(points.getSideOutput(SideOutputs.NO_DATA));
         if (sinks.alerts() != null) {
             alerts.sinkTo(sinks.alerts())
                     .uid(Operators.ALERTS_SINK.uid()).name(Operators.ALERTS_SINK.displayName());
