@@ -317,7 +317,11 @@ public final class DemoCommand implements Command {
                     }
                     continue;
                 }
-                String line = String.format("ALERT %-9s %-8s %s|%s|%s buckets %s..%s count %d peak score %.1f (id %s)",
+                boolean noData = al.getModelId() != null
+                        && io.flowpulse.functions.PortSeriesResampler.NO_DATA_MODEL_ID.equals(al.getModelId().toString());
+                String line = noData ? String.format("NO DATA   %s|%s|%s silent since %s", al.getDevice(), al.getPort(),
+                        al.getDirection(), Instant.ofEpochMilli(al.getFirstBucketMillis()))
+                        : String.format("ALERT %-9s %-8s %s|%s|%s buckets %s..%s count %d peak score %.1f (id %s)",
                         al.getState(), al.getSeverity(), al.getDevice(), al.getPort(), al.getDirection(),
                         Instant.ofEpochMilli(al.getFirstBucketMillis()), Instant.ofEpochMilli(al.getLastBucketMillis()),
                         al.getCount(), al.getPeakScore(), al.getAlertId());

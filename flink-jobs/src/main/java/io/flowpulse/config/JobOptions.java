@@ -117,7 +117,7 @@ public final class JobOptions {
     public static final ConfigOption<String> PORT_DETECTOR = ConfigOptions.key("detectors.port")
             .stringType().defaultValue(io.flowpulse.ml.detectors.DetectorKind.defaultKind().id())
             .withDescription("Per-port detector: robust-band (robust bands, automatic daily profile, adaptive threshold, "
-                    + "one flag per episode, ~350 B per key; default), holt-winters (daily + weekly Brutlag bands), "
+                    + "one flag per episode, ~320 B per key; default), holt-winters (daily + weekly Brutlag bands), "
                     + "stl (STL residuals, daily refit) or random-cut-forest (~268 KB per key).");
     public static final ConfigOption<Integer> PORT_NO_DATA_AFTER = ConfigOptions.key("ports.no-data-after")
             .intType().defaultValue(io.flowpulse.functions.PortSeriesResampler.DEFAULT_NO_DATA_AFTER_BUCKETS)

@@ -14,7 +14,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
  * The forest learns online (no refit timer); its state is the library's own state object as
  * bytes in one ValueState, about 270 KB per key with the defaults, decoded and re-encoded for
  * every bucket. Meant for a short list of important ports (route them here with an override), not
- * as the per-port default ({@link PortRobustBandDetector}, ~350 bytes per key). TTL, gap-filled
+ * as the per-port default ({@link PortRobustBandDetector}, ~320 bytes per key). TTL, gap-filled
  * buckets and score building: {@link PortDetectorFunction}.
  */
 public class PortRcfDetector extends PortDetectorFunction {

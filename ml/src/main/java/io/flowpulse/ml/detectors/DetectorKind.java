@@ -10,7 +10,7 @@ import java.util.Locale;
  * default.
  */
 public enum DetectorKind {
-    /** Robust bands, automatic daily profile, adaptive threshold, one flag per episode (~350 B per key). */
+    /** Robust bands, automatic daily profile, adaptive threshold, one flag per episode (~320 B per key). */
     ROBUST_BAND(RobustBand.ID),
     /** Holt-Winters with Brutlag bands, daily + weekly slots (~10 KB per key at 30-minute buckets). */
     HOLT_WINTERS(HoltWinters.ID),

@@ -17,7 +17,7 @@ public final class Detectors {
      * robust-band: {@code minThreshold}, {@code maxThreshold}, {@code rate} (target flag rate),
      * {@code alpha}, {@code beta}, {@code gamma}, {@code warmup} (points), {@code shift},
      * {@code quiet} (points), {@code seasonalGain}, {@code step} (threshold tracking), {@code huber},
-     * {@code relativeFloor}; holt-winters: {@code delta}, {@code weekly} (true/false), {@code alpha}, {@code gamma},
+     * {@code relativeFloor}, {@code drift} (EWMA limit, 0 off); holt-winters: {@code delta}, {@code weekly} (true/false), {@code alpha}, {@code gamma},
      * {@code clipLimitDays}, {@code failures} ({@code K/W}); random-cut-forest: {@code shingle},
      * {@code trees}, {@code sampleSize}, {@code anomalyRate}, {@code seed}; stl: {@code history}
      * (points), {@code delta}.
@@ -32,6 +32,7 @@ public final class Detectors {
                         number(options, "gamma", p.gamma));
                 p = p.withWarmup((int) number(options, "warmup", p.warmupPoints));
                 p = p.withThresholdStep(number(options, "step", p.thresholdStep));
+                p = p.withDriftLimit(number(options, "drift", p.driftLimit));
                 p = p.withHuber(number(options, "huber", p.huber), number(options, "relativeFloor", p.relativeFloor));
                 p = p.withEpisodes((int) number(options, "shift", p.shiftPoints),
                         (int) number(options, "quiet", p.quietPoints));

@@ -23,10 +23,13 @@ package io.flowpulse.ml.detectors;
  *   <li><b>Episodes:</b> only the first over-band point of an episode is flagged; it ends after
  *       {@code quietPoints} points inside the band. A run of {@code shiftPoints} over-band points
  *       on one side is a level shift: both levels jump to it, so a new normal ends the episode.</li>
+ *   <li><b>Drift:</b> an EWMA control chart on the signed, clipped residuals (limit
+ *       {@code driftLimit} scales) catches a persistent shift that stays inside a wide band
+ *       (traffic doubling at the daily peak); it raises an episode and the levels jump too.</li>
  * </ul>
  *
  * The math is the static {@link #step} over a {@link RobustBandState} (one Flink ValueState of
- * about 350 bytes); this class is the in-memory form. Hand-written: the libraries at hand (RCF,
+ * about 310 bytes); this class is the in-memory form. Hand-written: the libraries at hand (RCF,
  * STL) keep whole windows or forests per key, far above the 2 KB per key budget.
  */
 public final class RobustBand implements AnomalyDetector {
@@ -94,7 +97,11 @@ public final class RobustBand implements AnomalyDetector {
         double score = Math.abs(residual) / sigma;
         boolean warm = s.points >= p.warmupPoints;
         double threshold = Math.min(p.maxThreshold, Math.max(p.minThreshold, s.threshold));
-        boolean violation = warm && score > threshold;
+        // EWMA control chart on the signed residuals: a persistent shift inside the band
+        double z = Math.max(-p.huber, Math.min(p.huber, residual / sigma));
+        double drift = s.drift + RobustBandParams.DRIFT_SMOOTHING * (z - s.drift);
+        boolean driftAlarm = warm && p.driftLimit > 0 && Math.abs(drift) > p.driftLimit;
+        boolean violation = warm && score > threshold || driftAlarm;
         boolean flag = violation && !s.inEpisode;
         double half = threshold * sigma;
         DetectorResult result = warm
@@ -136,7 +143,8 @@ public final class RobustBand implements AnomalyDetector {
         double gamma = Math.min(1.0, -Math.log(1 - gammaDay) * RobustBandParams.DAILY_SLOTS / pointsPerDay);
         double flatResidual = value - flatExpected;
         double seasonalResidual = value - seasonalExpected;
-        boolean shift = s.runLength >= p.shiftPoints;
+        boolean shift = s.runLength >= p.shiftPoints || driftAlarm;
+        s.drift = shift ? 0 : warm ? drift : 0;
         if (shift) {
             // a new normal: jump, keep the scales and the profile
             s.flatLevel = value;

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Per-key state of {@link RobustBand}: about 350 bytes (24 profile doubles and a few scalars).
+ * Per-key state of {@link RobustBand}: about 310 bytes (24 profile doubles and a few scalars).
  * POJO: public no-arg constructor and public fields.
  */
 public class RobustBandState {
@@ -29,6 +29,8 @@ public class RobustBandState {
     /** Consecutive over-band points on one side (sign in {@link #runSign}). */
     public int runLength;
     public int runSign;
+    /** EWMA of the signed, clipped residuals in scales (drift chart). */
+    public double drift;
     /** Inside an episode (its first point was flagged) and points inside the band since its last violation. */
     public boolean inEpisode;
     public int quiet;
@@ -46,7 +48,7 @@ public class RobustBandState {
                 && Double.compare(seasonalScale, s.seasonalScale) == 0 && Arrays.equals(profile, s.profile)
                 && seasonal == s.seasonal && Double.compare(meanAbs, s.meanAbs) == 0
                 && Double.compare(threshold, s.threshold) == 0 && runLength == s.runLength && runSign == s.runSign
-                && inEpisode == s.inEpisode && quiet == s.quiet;
+                && inEpisode == s.inEpisode && quiet == s.quiet && Double.compare(drift, s.drift) == 0;
     }
 
     @Override
