@@ -311,7 +311,7 @@ class ManifestsTest {
             List<String> args = pod.getContainers().get(0).getArgs();
             int main = args.indexOf(io.flowpulse.cli.FlowpulseCli.class.getName());
             assertTrue(main > 0, m.where() + " runs " + args);
-            assertTrue(args.get(main - 1).contains("/opt/flink/usrlib/flowpulse.jar"), m.where() + " classpath");
+            assertTrue(args.get(main - 1).startsWith("/opt/flowpulse/lib/*:"), m.where() + " classpath (the tools jars, docker/Dockerfile)");
             assertTrue(commands.contains(args.get(main + 1)), m.where() + ": no command " + args.get(main + 1));
         }
     }
