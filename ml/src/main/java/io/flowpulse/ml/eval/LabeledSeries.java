@@ -181,7 +181,13 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
         }
         if ((Character.isDigit(s.charAt(0)) || s.charAt(0) == '-') && s.indexOf('T') < 0
                 && s.indexOf(':') < 0 && s.indexOf(' ') < 0 && s.indexOf('-', 1) < 0) {
-            double n = Double.parseDouble(s);
+            double n;
+            try {
+                n = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("timestamp '" + s + "' is neither epoch seconds/millis, "
+                        + "ISO-8601 nor yyyy-MM-dd HH:mm:ss");
+            }
             return Math.abs(n) < 1e11 ? Math.round(n * 1000) : Math.round(n);
         }
         String iso = s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;

@@ -50,6 +50,10 @@ class LabeledSeriesTest {
         Files.writeString(time, "timestamp,value\n1397088240,1\n10/04/2014 00:04,2\n");
         assertOneLine(assertThrows(LabeledSeries.SeriesFormatException.class, () -> LabeledSeries.read(time, null)),
                 "time.csv:3: timestamp '10/04/2014 00:04'");
+        Path slashes = dir.resolve("slashes.csv");
+        Files.writeString(slashes, "timestamp,value\n10/04/2014,2\n");
+        assertOneLine(assertThrows(LabeledSeries.SeriesFormatException.class, () -> LabeledSeries.read(slashes, null)),
+                "slashes.csv:2: timestamp '10/04/2014'");
         Path value = dir.resolve("value.csv");
         Files.writeString(value, "timestamp,value\n1397088240,abc\n");
         assertOneLine(assertThrows(LabeledSeries.SeriesFormatException.class, () -> LabeledSeries.read(value, null)),
