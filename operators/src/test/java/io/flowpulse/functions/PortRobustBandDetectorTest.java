@@ -13,11 +13,9 @@ import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.types.PojoTestUtils;
@@ -28,18 +26,12 @@ class PortRobustBandDetectorTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, PortPoint, AnomalyScore> harness(PortDetectorFunction fn)
             throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(fn), new PortPointKeySelector(), Types.STRING);
+        return PortRcfDetectorTest.harness(fn);
     }
 
     static void feed(KeyedOneInputStreamOperatorTestHarness<String, PortPoint, AnomalyScore> h, int from, int to,
             Random random, int spike) throws Exception {
-        for (int i = from; i < to; i++) {
-            PortPoint p = PortAnomalyDetectorTest.point("ge-0/0/9", i,
-                    PortAnomalyDetectorTest.traffic(i, random) + (i == spike ? 2e6 : 0));
-            h.processElement(new StreamRecord<>(p, p.getBucketEndMillis()));
-            h.processWatermark(p.getBucketEndMillis());
-        }
+        PortRcfDetectorTest.feed(h, from, to, random, spike);
     }
 
     @Test
