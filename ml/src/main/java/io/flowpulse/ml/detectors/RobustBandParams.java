@@ -44,7 +44,7 @@ public final class RobustBandParams implements Serializable {
      * EWMA control limit, in scales, on the signed residuals (smoothing {@value #DRIFT_SMOOTHING}):
      * a persistent one-sided shift smaller than the band (e.g. a doubling of traffic on a series
      * whose band is wide) raises an episode and is learned as the new level. 0 turns it off (the
-     * default: at 2.5 it cost 1-2 NAB points on the corpora and doubled the demo's false episodes).
+     * default: at 2.5 it cost 1-2 NAB points on the corpora and doubled the demo's alert episodes).
      */
     public final double driftLimit;
     /** Smoothing of the drift EWMA (about ten points). */
