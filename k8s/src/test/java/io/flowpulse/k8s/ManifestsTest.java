@@ -294,12 +294,7 @@ class ManifestsTest {
 
     @Test
     void trainerAndAnnotatorRunCommandsOfTheCli() throws Exception {
-        Set<String> commands = new HashSet<>();
-        Method list = io.flowpulse.cli.FlowpulseCli.class.getDeclaredMethod("commands");
-        list.setAccessible(true);
-        for (Object c : (List<?>) list.invoke(null)) {
-            commands.add(((io.flowpulse.cli.Command) c).name());
-        }
+        Set<String> commands = new HashSet<>(io.flowpulse.cli.FlowpulseCli.commandNames());
         List<Manifest> workloads = new ArrayList<>(ofKind("CronJob"));
         workloads.addAll(ofKind("Deployment"));
         assertEquals(2, workloads.size());

@@ -1,8 +1,6 @@
 package io.flowpulse.patterns;
 
-import io.flowpulse.functions.AlertEpisodeFunction;
 import io.flowpulse.functions.AnomalyKeySelector;
-import io.flowpulse.functions.EscalationGate;
 import io.flowpulse.functions.PortPointKeySelector;
 import io.flowpulse.records.Alert;
 import io.flowpulse.records.AnomalyScore;

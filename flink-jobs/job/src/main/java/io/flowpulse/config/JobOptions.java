@@ -207,13 +207,15 @@ public final class JobOptions {
             }
             map.put(key, value);
         }
+        // keys in the job's namespaces (kafka., topics., ...: the first part of every option's key) must be options
+        java.util.Set<String> namespaces = new java.util.HashSet<>();
+        for (ConfigOption<?> o : all()) {
+            namespaces.add(o.key().substring(0, o.key().indexOf('.') + 1));
+        }
         for (String key : map.keySet()) {
-            boolean ours = all().stream().anyMatch(o -> o.key().equals(key) || key.startsWith(CLIENT_PROPERTIES.key() + "."));
-            boolean ourPrefix = key.startsWith("kafka.") || key.startsWith("topics.") || key.startsWith("flows.")
-                    || key.startsWith("input.") || key.startsWith("event-time.") || key.startsWith("ports.")
-                    || key.startsWith("detectors.") || key.startsWith("alerts.") || key.startsWith("models.")
-                    || key.startsWith("active.");
-            if (!ours && ourPrefix) {
+            boolean ours = all().stream().anyMatch(o -> o.key().equals(key)) || key.startsWith(CLIENT_PROPERTIES.key() + ".");
+            boolean ourNamespace = key.contains(".") && namespaces.contains(key.substring(0, key.indexOf('.') + 1));
+            if (!ours && (ourNamespace || !key.contains("."))) {
                 throw new IllegalArgumentException("unknown option --" + key);
             }
         }
@@ -242,7 +244,9 @@ public final class JobOptions {
 
     /** The option's description as plain text. */
     public static String descriptionText(ConfigOption<?> o) {
-        return new org.apache.flink.configuration.description.HtmlFormatter().format(o.description());
+        String html = new org.apache.flink.configuration.description.HtmlFormatter().format(o.description());
+        return html.replaceAll("<br ?/?>", " ").replaceAll("<[^>]+>", "").replace("&quot;", "\"").replace("&#39;", "'")
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     }
 
     /** The model signing key from models.signing-key-file or FLOWPULSE_MODEL_KEY; null if neither is set. */

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -23,22 +25,26 @@ public final class LearningCurves {
     private LearningCurves() {}
 
     public static void writeCsv(Path dir, ActiveLearningExperiment.Result r) throws IOException {
-        StringBuilder all = new StringBuilder(HEADER).append('\n');
-        for (Map.Entry<String, List<ActiveLearningExperiment.Round>> e : r.curves.entrySet()) {
-            StringBuilder one = new StringBuilder(HEADER).append('\n');
-            for (ActiveLearningExperiment.Round x : e.getValue()) {
-                String line = String.format(java.util.Locale.ROOT,
-                        "%s,%d,%d,%.4f,%d,%d,%d,%.6f,%.6f,%d,%d,%b,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,\"%s\"%n", e.getKey(), x.round,
-                        x.labelled, r.poolSize == 0 ? 0 : (double) x.labelled / r.poolSize, x.queried, x.storeSize, x.trainRows,
-                        x.challengerF1, x.servingF1, x.servingVersion, x.servedVersion, x.published, x.jobSeconds,
-                        x.annotateSeconds, x.trainSeconds, x.evaluateSeconds, x.roundSeconds, x.cpuSeconds,
-                        x.reason == null ? "" : x.reason.replace("\"", "'"));
-                one.append(line);
-                all.append(line);
+        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader(HEADER.split(",")).setRecordSeparator('\n').get();
+        try (CSVPrinter all = new CSVPrinter(Files.newBufferedWriter(dir.resolve("learning-curves.csv")), format)) {
+            for (Map.Entry<String, List<ActiveLearningExperiment.Round>> e : r.curves.entrySet()) {
+                try (CSVPrinter one = new CSVPrinter(Files.newBufferedWriter(dir.resolve(e.getKey() + ".csv")), format)) {
+                    for (ActiveLearningExperiment.Round x : e.getValue()) {
+                        List<Object> row = List.of(e.getKey(), x.round, x.labelled,
+                                f(4, r.poolSize == 0 ? 0 : (double) x.labelled / r.poolSize), x.queried, x.storeSize, x.trainRows,
+                                f(6, x.challengerF1), f(6, x.servingF1), x.servingVersion, x.servedVersion, x.published,
+                                f(3, x.jobSeconds), f(3, x.annotateSeconds), f(3, x.trainSeconds), f(3, x.evaluateSeconds),
+                                f(3, x.roundSeconds), f(3, x.cpuSeconds), x.reason == null ? "" : x.reason);
+                        one.printRecord(row);
+                        all.printRecord(row);
+                    }
+                }
             }
-            Files.writeString(dir.resolve(e.getKey() + ".csv"), one);
         }
-        Files.writeString(dir.resolve("learning-curves.csv"), all);
+    }
+
+    private static String f(int digits, double v) {
+        return String.format(java.util.Locale.ROOT, "%." + digits + "f", v);
     }
 
     public static void writeChart(Path png, String title, ActiveLearningExperiment.Result r) throws IOException {

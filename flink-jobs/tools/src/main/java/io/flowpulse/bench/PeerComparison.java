@@ -185,15 +185,16 @@ public final class PeerComparison {
 
     /** Our flows summed per conversation: link bytes (as tshark) and IP bytes (as NetFlow). Returns the packets. */
     static long readOurFlows(Path csv, Map<String, Counts> link, Map<String, Counts> ip) throws IOException {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        List<String> header = List.of(lines.get(0).split(","));
-        int pk = header.indexOf("bidirectional_packets");
-        int lb = header.indexOf("bidirectional_bytes");
-        int fip = header.indexOf("fwd_ip_bytes");
-        int bip = header.indexOf("bwd_ip_bytes");
         long packets = 0;
-        for (String line : lines.subList(1, lines.size())) {
-            String[] f = line.split(",", -1);
+        try (org.apache.commons.csv.CSVParser parser = org.apache.commons.csv.CSVParser.parse(csv, StandardCharsets.UTF_8,
+                org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+            List<String> header = parser.getHeaderNames();
+            int pk = header.indexOf("bidirectional_packets");
+            int lb = header.indexOf("bidirectional_bytes");
+            int fip = header.indexOf("fwd_ip_bytes");
+            int bip = header.indexOf("bwd_ip_bytes");
+            for (org.apache.commons.csv.CSVRecord rec : parser) {
+            String[] f = rec.values();
             String key = conversation(f[0], Integer.parseInt(f[2]), f[1], Integer.parseInt(f[3]), Integer.parseInt(f[4]));
             long p = (long) Double.parseDouble(f[pk]);
             packets += p;
@@ -203,6 +204,7 @@ public final class PeerComparison {
             Counts d = ip.computeIfAbsent(key, k -> new Counts());
             d.packets += p;
             d.bytes += (long) (Double.parseDouble(f[fip]) + Double.parseDouble(f[bip]));
+        }
         }
         return packets;
     }

@@ -2,7 +2,6 @@ package io.flowpulse.cli;
 
 import io.flowpulse.active.ActiveLearningExperiment;
 import io.flowpulse.active.LearningCurves;
-import io.flowpulse.active.OracleLabels;
 import io.flowpulse.local.EmbeddedKafkaCluster;
 import io.flowpulse.local.LocalFlinkCluster;
 import io.flowpulse.ml.classify.ModelTraining;
@@ -12,7 +11,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 
@@ -21,66 +24,91 @@ import org.apache.flink.configuration.PipelineOptions;
  * active-learning loop (embedded broker + local Flink cluster) once per query strategy and writes
  * the learning curves ({@link ActiveLearningExperiment}, {@link LearningCurves}).
  */
-public final class AlExperimentCommand implements Command {
-    static final String HELP = String.join("\n",
-            "usage: ./flowpulse al-experiment --stream FLOWS.csv[.gz]|DIR --oracle COLUMN [--initial D0.csv] [options]",
-            "  --initial D0.csv --initial-label-column C   initial labelled set (default column class); without it,",
-            "                             --initial-size N random flows of the stream (default 500) form D0",
-            "  --stream FILE|DIR          labelled flows (ipfixprobe/CESNET or CICFlowMeter columns) replayed on flow-records",
-            "  --oracle COLUMN            the true label column; --label-map 1=True,0=False renames its values",
-            "  --strategies a,b           default random,least-confident,margin,entropy",
-            "  --budget B --rounds R      labels per round (default 200) and rounds (default 10): the pool is cut into R chunks",
-            "  --threshold T              minimum query score (default 0: the budget is always spent)",
-            "  --per-class-cap N          per predicted class and round (default: the budget, i.e. no cap)",
-            "  --holdout-fraction F       fixed held-out share of the stream, stratified (default 0.3)",
-            "  --model rf|gbt|lr --trees N --depth N   (default rf, 50 trees, depth 14)",
-            "  --max-size N               labelled dataset bound (default 10000), --exclude a,b  features never used",
-            "  --limit N                  first N flows of the stream only; --seed N (default 42)",
-            "  --output DIR               CSVs, learning-curves.png, summary.md (default al-output)",
-            "");
+@Command(name = "al-experiment",
+        description = "active-learning experiment: a labelled stream through the real loop, learning curves per query strategy")
+public final class AlExperimentCommand implements Callable<Integer> {
+    @Option(names = "--stream", required = true, paramLabel = "FILE|DIR",
+            description = "labelled flows (ipfixprobe/CESNET or CICFlowMeter columns, .csv[.gz]) replayed on flow-records")
+    Path stream;
+
+    @Option(names = "--oracle", required = true, paramLabel = "COLUMN", description = "the true label column")
+    String oracle;
+
+    @Option(names = "--label-map", split = ",", paramLabel = "V=LABEL", description = "renames label values, e.g. 1=True,0=False")
+    Map<String, String> labelMap = Map.of();
+
+    @Option(names = "--initial", paramLabel = "D0.csv", description = "initial labelled set; without it, --initial-size random flows of the stream")
+    Path initial;
+
+    @Option(names = "--initial-label-column", paramLabel = "C", defaultValue = "class", description = "default ${DEFAULT-VALUE}")
+    String initialLabelColumn;
+
+    @Option(names = "--initial-size", paramLabel = "N", defaultValue = "500", description = "default ${DEFAULT-VALUE}")
+    int initialSize;
+
+    @Option(names = "--strategies", split = ",", paramLabel = "a,b", defaultValue = "random,least-confident,margin,entropy",
+            description = "query strategies (default ${DEFAULT-VALUE})")
+    List<String> strategies;
+
+    @Option(names = "--budget", paramLabel = "B", defaultValue = "200", description = "labels per round (default ${DEFAULT-VALUE})")
+    int budget;
+
+    @Option(names = "--rounds", paramLabel = "R", defaultValue = "10", description = "rounds; the pool is cut into R chunks (default ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--threshold", paramLabel = "T", defaultValue = "0", description = "minimum query score (default 0: the budget is always spent)")
+    double threshold;
+
+    @Option(names = "--per-class-cap", paramLabel = "N", defaultValue = "0", description = "per predicted class and round (default: the budget, no cap)")
+    int perClassCap;
+
+    @Option(names = "--holdout-fraction", paramLabel = "F", defaultValue = "0.3", description = "fixed held-out share of the stream, stratified")
+    double holdoutFraction;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Option(names = "--max-size", paramLabel = "N", defaultValue = "10000", description = "labelled dataset bound (default ${DEFAULT-VALUE})")
+    int maxSize;
+
+    @Option(names = "--exclude", split = ",", paramLabel = "a,b", description = "features never used")
+    List<String> exclude = List.of();
+
+    @Option(names = "--limit", paramLabel = "N", description = "first N flows of the stream only")
+    Long limit;
+
+    @Option(names = "--output", paramLabel = "DIR", defaultValue = "al-output", description = "CSVs, learning-curves.png, summary.md (default ${DEFAULT-VALUE})")
+    Path outputDir;
 
     @Override
-    public String name() {
-        return "al-experiment";
-    }
-
-    @Override
-    public String summary() {
-        return "active-learning experiment: a labelled stream through the real loop, learning curves per query strategy";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
-            System.out.print(HELP);
-            return 0;
-        }
-        CliArgs a = CliArgs.parse(args, Set.of("initial", "initial-label-column", "initial-size", "stream", "oracle", "label-map",
-                "strategies", "budget", "rounds", "threshold", "per-class-cap", "holdout-fraction", "model", "trees", "depth",
-                "max-size", "exclude", "limit", "seed", "output"), Set.of());
+    public Integer call() throws Exception {
         ActiveLearningExperiment.Settings s = new ActiveLearningExperiment.Settings();
-        s.initial = a.has("initial") ? Path.of(a.get("initial", null)) : null;
-        s.initialLabelColumn = a.get("initial-label-column", "class");
-        s.initialSize = a.getInt("initial-size", 500);
-        s.stream = Path.of(a.require("stream"));
-        s.oracleColumn = a.require("oracle");
-        s.labelMap = OracleLabels.renames(a.get("label-map", ""));
-        s.strategies = List.of(a.get("strategies", "random,least-confident,margin,entropy").split(","));
+        s.initial = initial == null ? null : InputFiles.existingFile(initial, "--initial");
+        s.initialLabelColumn = initialLabelColumn;
+        s.initialSize = initialSize;
+        s.stream = InputFiles.existing(stream, "--stream");
+        s.oracleColumn = oracle;
+        s.labelMap = new java.util.HashMap<>(labelMap);
+        s.strategies = strategies;
         for (String st : s.strategies) {
-            io.flowpulse.ml.active.QueryStrategy.of(st);
+            try {
+                io.flowpulse.ml.active.QueryStrategy.of(st);
+            } catch (IllegalArgumentException e) {
+                throw UserError.usage("--strategies: " + e.getMessage());
+            }
         }
-        s.budget = a.getInt("budget", 200);
-        s.rounds = a.getInt("rounds", 10);
-        s.threshold = a.getDouble("threshold", 0.0);
-        s.perClassCap = a.getInt("per-class-cap", 0);
-        s.heldOutFraction = a.getDouble("holdout-fraction", 0.3);
-        s.seed = a.getLong("seed", 42);
-        String kind = a.get("model", "rf");
-        s.model = new ModelTraining.Params(kind, a.getInt("trees", 50), a.getInt("depth", kind.equals("gbt") ? 6 : 14), s.seed);
-        s.maxSize = a.getInt("max-size", 10_000);
-        s.limit = a.getLong("limit", Long.MAX_VALUE);
-        s.exclude = a.has("exclude") ? List.of(a.get("exclude", "").split(",")) : List.of();
-        s.output = Path.of(a.get("output", "al-output"));
+        s.budget = budget;
+        s.rounds = rounds;
+        s.threshold = threshold;
+        s.perClassCap = perClassCap;
+        s.heldOutFraction = holdoutFraction;
+        s.seed = training.seed();
+        String kind = training.kind();
+        s.model = training.params(50);
+        s.maxSize = maxSize;
+        s.limit = limit == null ? Long.MAX_VALUE : limit;
+        s.exclude = exclude;
+        s.output = outputDir;
         // a fresh signing key per experiment: its models are signed and verified like any other
         byte[] key = new byte[24];
         new SecureRandom().nextBytes(key);

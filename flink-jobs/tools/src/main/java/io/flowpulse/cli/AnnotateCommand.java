@@ -6,8 +6,13 @@ import io.flowpulse.active.OracleLabels;
 import io.flowpulse.ml.active.BlacklistAnnotator;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./flowpulse annotate (--rules FILE | --oracle FILE --oracle-column C) --bootstrap-servers H:P}:
@@ -17,59 +22,71 @@ import java.util.Set;
  * flow key and start). Reads the requests present now; {@code --follow} keeps answering new ones
  * until stopped.
  */
-public final class AnnotateCommand implements Command {
-    static final String HELP = String.join("\n",
-            "usage: ./flowpulse annotate --rules blacklist.txt --bootstrap-servers H:P [options]",
-            "       ./flowpulse annotate --oracle FLOWS.csv[.gz]|DIR --oracle-column C --bootstrap-servers H:P [options]",
-            "  --rules FILE               IP/CIDR per line: a flow touching one is --positive (default True), else --negative (False)",
-            "  --oracle FILE|DIR          labelled flows (ipfixprobe/CESNET or CICFlowMeter columns), matched by 5-tuple and start",
-            "  --oracle-column C          the label column; --label-map 1=True,0=False renames its values",
-            "  --requests-topic T         default annotation-requests; --labels-topic T default labels",
-            "  --follow                   keep answering new requests until stopped",
-            "");
+@Command(name = "annotate",
+        description = "answer annotation-requests with labels: IP/CIDR blacklist rule (ALF's DoH annotator) or an oracle file")
+public final class AnnotateCommand implements Callable<Integer> {
+    /** Exactly one source of labels. */
+    static final class Source {
+        @Option(names = "--rules", required = true, paramLabel = "FILE",
+                description = "IP/CIDR per line: a flow touching one is --positive, else --negative")
+        Path rules;
 
-    @Override
-    public String name() {
-        return "annotate";
+        @Option(names = "--oracle", required = true, paramLabel = "FILE|DIR",
+                description = "labelled flows (ipfixprobe/CESNET or CICFlowMeter columns), matched by 5-tuple and start")
+        Path oracle;
     }
 
-    @Override
-    public String summary() {
-        return "answer annotation-requests with labels: IP/CIDR blacklist rule (ALF's DoH annotator) or an oracle file";
-    }
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--oracle-column", paramLabel = "C", description = "the label column of --oracle")
+    String oracleColumn;
+
+    @Option(names = "--label-map", split = ",", paramLabel = "V=LABEL", description = "renames oracle label values, e.g. 1=True,0=False")
+    Map<String, String> labelMap = Map.of();
+
+    @Option(names = "--positive", paramLabel = "LABEL", defaultValue = "True", description = "label of a listed flow (default ${DEFAULT-VALUE})")
+    String positive;
+
+    @Option(names = "--negative", paramLabel = "LABEL", defaultValue = "False", description = "label of any other flow (default ${DEFAULT-VALUE})")
+    String negative;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--requests-topic", paramLabel = "TOPIC", defaultValue = "annotation-requests", description = "default ${DEFAULT-VALUE}")
+    String requestsTopic;
+
+    @Option(names = "--labels-topic", paramLabel = "TOPIC", defaultValue = "labels", description = "default ${DEFAULT-VALUE}")
+    String labelsTopic;
+
+    @Option(names = "--follow", description = "keep answering new requests until stopped")
+    boolean follow;
 
     @Override
-    public int run(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
-            System.out.print(HELP);
-            return 0;
-        }
-        CliArgs a = CliArgs.parse(args, Set.of("rules", "oracle", "oracle-column", "label-map", "bootstrap-servers",
-                "requests-topic", "labels-topic", "positive", "negative"), Set.of("follow"));
-        if (a.has("rules") == a.has("oracle")) {
-            throw new CliArgs.UsageException("give either --rules FILE or --oracle FILE --oracle-column C");
-        }
+    public Integer call() throws Exception {
+        String bootstrap = kafka.require();
         Annotator annotator;
         String what;
-        if (a.has("rules")) {
-            BlacklistAnnotator rules = BlacklistAnnotator.fromFile(Path.of(a.require("rules")));
-            annotator = Annotator.rules(rules, a.get("positive", "True"), a.get("negative", "False"));
+        if (source.rules != null) {
+            BlacklistAnnotator rules = BlacklistAnnotator.fromFile(InputFiles.existingFile(source.rules, "--rules"));
+            annotator = Annotator.rules(rules, positive, negative);
             what = "the blacklist rule (" + rules.size() + " entries)";
         } else {
-            OracleLabels oracle = OracleLabels.fromFile(Path.of(a.require("oracle")), a.require("oracle-column"),
-                    OracleLabels.renames(a.get("label-map", "")));
+            if (oracleColumn == null) {
+                throw UserError.usage("Missing required option: '--oracle-column=C' (with --oracle)");
+            }
+            OracleLabels oracle = OracleLabels.fromFile(InputFiles.existing(source.oracle, "--oracle"), oracleColumn,
+                    new HashMap<>(labelMap));
             annotator = oracle;
-            what = "the oracle " + a.get("oracle", null) + " (" + oracle.size() + " labelled flows, column "
-                    + a.get("oracle-column", null) + ")";
+            what = "the oracle " + source.oracle + " (" + oracle.size() + " labelled flows, column " + oracleColumn + ")";
         }
-        String bootstrap = a.require("bootstrap-servers");
-        try (AnnotationResponder responder = new AnnotationResponder(bootstrap, a.get("requests-topic", "annotation-requests"),
-                a.get("labels-topic", "labels"), annotator)) {
+        try (AnnotationResponder responder = new AnnotationResponder(bootstrap, requestsTopic, labelsTopic, annotator)) {
             do {
-                if (responder.answerAvailable(Duration.ofSeconds(30)) == 0 && a.has("follow")) {
+                if (responder.answerAvailable(Duration.ofSeconds(30)) == 0 && follow) {
                     responder.awaitRequests(Duration.ofSeconds(1));
                 }
-            } while (a.has("follow"));
+            } while (follow);
             System.out.printf("answered %,d annotation requests with %s: %s; %,d without a label%n",
                     responder.answered(), what, responder.perLabel(), responder.unanswered());
         }

@@ -1,17 +1,16 @@
 package io.flowpulse.cli;
 
 import io.flowpulse.ml.classify.ClassifierModel;
-import io.flowpulse.ml.classify.ClassifierModels;
 import io.flowpulse.ml.classify.FeatureSchema;
 import io.flowpulse.ml.classify.LabelledTable;
 import io.flowpulse.records.ModelUpdate;
-import io.flowpulse.records.codec.Codecs;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./flowpulse bench-classifier --model FILE --dataset FILE.csv --label-column C [--seconds N]}:
@@ -19,24 +18,25 @@ import java.util.Set;
  * features mapped to the vector by {@link FeatureSchema#fill}, then predictProba with reused
  * arrays), after a warm-up.
  */
-public final class BenchClassifierCommand implements Command {
-    @Override
-    public String name() {
-        return "bench-classifier";
-    }
+@Command(name = "bench-classifier", description = "single-thread serving throughput (flows/s) of a saved classifier on real rows")
+public final class BenchClassifierCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "signed model update (./flowpulse train)")
+    Path modelFile;
+
+    @Option(names = "--dataset", required = true, paramLabel = "FILE.csv[.gz]", description = "rows to classify")
+    Path dataset;
+
+    @Option(names = "--label-column", required = true, paramLabel = "C", description = "the label column (not a feature)")
+    String labelColumn;
+
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "5", description = "measuring time per phase (default ${DEFAULT-VALUE})")
+    long seconds;
 
     @Override
-    public String summary() {
-        return "single-thread serving throughput (flows/s) of a saved classifier on real rows";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        CliArgs a = CliArgs.parse(args, Set.of("model", "dataset", "label-column", "seconds"), Set.of());
-        ModelUpdate u = Codecs.MODEL_UPDATE.decode(Files.readAllBytes(Path.of(a.require("model"))));
-        ClassifierModel model = ClassifierModels.decode(u.getFormat(), io.flowpulse.records.codec.ByteBuffers.copy(u.getPayload()));
-        LabelledTable data = LabelledTable.fromCsv(Path.of(a.require("dataset")), a.require("label-column"),
-                model.featureSchema().names());
+    public Integer call() throws Exception {
+        ModelUpdate u = InputFiles.modelUpdate(modelFile, "--model");
+        ClassifierModel model = InputFiles.classifier(u, modelFile);
+        LabelledTable data = InputFiles.labelledCsv(dataset, "--dataset", labelColumn, model.featureSchema().names());
         // rows as the operator sees them: named feature maps
         @SuppressWarnings("unchecked")
         Map<String, Double>[] flows = new Map[data.size()];
@@ -58,7 +58,6 @@ public final class BenchClassifierCommand implements Command {
                 sink += p[0] > 0.5 ? 1 : 0;
             }
         }
-        long seconds = a.getLong("seconds", 5);
         long n = 0;
         long t0 = System.nanoTime();
         long end = t0 + seconds * 1_000_000_000L;

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./flowpulse bench [--scenario packets|flows|ports|all] [--events N] [--state heap|rocksdb]
@@ -16,50 +18,57 @@ import java.util.Set;
  * {@code --compare}, also the peers installed from Debian's packages (tshark, softflowd,
  * statsmodels, scikit-learn) side by side. Prints figures; asserts nothing.
  */
-public final class BenchCommand implements Command {
-    @Override
-    public String name() {
-        return "bench";
-    }
+@Command(name = "bench", description = "topology benchmark (Kafka in/out and operator chain only) and peer comparisons")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--scenario", paramLabel = "packets|flows|ports|all", defaultValue = "all", description = "default ${DEFAULT-VALUE}")
+    String scenario;
+
+    @Option(names = "--events", paramLabel = "N", defaultValue = "500000", description = "input records per scenario (default ${DEFAULT-VALUE})")
+    int events;
+
+    @Option(names = "--state", paramLabel = "heap|rocksdb", defaultValue = "heap", description = "default ${DEFAULT-VALUE}")
+    StateBackendChoice state;
+
+    @Option(names = "--mode", paramLabel = "kafka|chain|both", defaultValue = "both", description = "default ${DEFAULT-VALUE}")
+    String mode;
+
+    @Option(names = "--parallelism", paramLabel = "P", defaultValue = "2", description = "default ${DEFAULT-VALUE}")
+    int parallelism;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "2s", description = "default ${DEFAULT-VALUE}")
+    Duration checkpointInterval;
+
+    @Option(names = "--rate", paramLabel = "R", defaultValue = "0", description = "produce the Kafka input at R records/s (default: as fast as possible)")
+    double rate;
+
+    @Option(names = "--compare", description = "then flow extraction vs tshark/softflowd, detectors vs statsmodels/scikit-learn "
+            + "(a peer that is not installed is skipped with a message)")
+    boolean compare;
+
+    @Option(names = "--compare-only", description = "only the peer comparisons")
+    boolean compareOnly;
+
+    @Option(names = "--shared-data", paramLabel = "DIR", description = "the shared data directory (default: -Dflowpulse.shared.data or ../shared/data)")
+    Path sharedData;
 
     @Override
-    public String summary() {
-        return "topology benchmark (Kafka in/out and operator chain only) and peer comparisons";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        if (args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"))) {
-            System.err.println("""
-                    usage: ./flowpulse bench [--scenario packets|flows|ports|all] [--events N] [--state heap|rocksdb]
-                                             [--mode kafka|chain|both] [--parallelism P] [--checkpoint-interval 2s]
-                                             [--rate R] [--compare] [--compare-only] [--shared-data DIR]
-                      --events N              input records per scenario (default 500000)
-                      --rate R                produce the Kafka input at R records/s (default: as fast as possible)
-                      --compare               then flow extraction vs tshark/softflowd, detectors vs statsmodels/scikit-learn
-                                              (a peer that is not installed is skipped with a message)""");
-            return 0;
-        }
-        CliArgs a = CliArgs.parse(args, Set.of("scenario", "events", "state", "mode", "parallelism", "checkpoint-interval",
-                "rate", "shared-data"), Set.of("compare", "compare-only"));
-        Path shared = Path.of(a.get("shared-data", System.getProperty("flowpulse.shared.data", "../shared/data")));
-        if (!a.has("compare-only")) {
-            String sc = a.get("scenario", "all");
-            List<BenchScenario> scenarios = sc.equals("all") ? List.of(BenchScenario.values()) : List.of(BenchScenario.of(sc));
-            String mode = a.get("mode", "both");
+    public Integer call() throws Exception {
+        Path shared = sharedData != null ? sharedData : Path.of(System.getProperty("flowpulse.shared.data", "../shared/data"));
+        if (!compareOnly) {
+            List<BenchScenario> scenarios;
+            try {
+                scenarios = scenario.equals("all") ? List.of(BenchScenario.values()) : List.of(BenchScenario.of(scenario));
+            } catch (IllegalArgumentException e) {
+                throw UserError.usage("--scenario: " + e.getMessage());
+            }
             List<String> modes = mode.equals("both") ? TopologyBenchmark.MODES : List.of(mode);
             if (!TopologyBenchmark.MODES.containsAll(modes)) {
-                throw new CliArgs.UsageException("--mode is kafka, chain or both");
+                throw UserError.usage("--mode is kafka, chain or both");
             }
-            String state = a.get("state", "heap");
-            if (!state.equals("heap") && !state.equals("rocksdb")) {
-                throw new CliArgs.UsageException("--state is heap or rocksdb");
-            }
-            TopologyBenchmark.run(new TopologyBenchmark.Settings(new ArrayList<>(scenarios), modes, a.getInt("events", 500_000),
-                    state, a.getInt("parallelism", 2), a.getDuration("checkpoint-interval", Duration.ofSeconds(2)),
-                    a.getDouble("rate", 0), shared), System.out);
+            TopologyBenchmark.run(new TopologyBenchmark.Settings(new ArrayList<>(scenarios), modes, events,
+                    state.name(), parallelism, checkpointInterval, rate, shared), System.out);
         }
-        if (a.has("compare") || a.has("compare-only")) {
+        if (compare || compareOnly) {
             PeerComparison.run(shared, System.out);
         }
         return 0;

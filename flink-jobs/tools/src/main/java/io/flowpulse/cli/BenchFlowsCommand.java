@@ -34,6 +34,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -60,56 +63,65 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * embedded broker: replay into {@code packets}, then the job's topology Kafka -> Kafka. Prints
  * packets/s, flows/s, process CPU, peak heap and RSS, and the state bytes of an open flow. Asserts nothing.
  */
-public final class BenchFlowsCommand implements Command {
-    private static final String HELP = String.join("\n",
-            "usage: ./flowpulse bench-flows [options]",
-            "  --state heap|rocksdb|both     state backend (default both)",
-            "  --edge keyby|chained|both     reader -> flow operator edge (default both):",
-            "                                keyby: one reader subtask, keyBy over the network to P operator subtasks",
-            "                                chained: P reader subtasks, each replaying the flows of its key groups,",
-            "                                         flow operator chained to it (reinterpretAsKeyedStream)",
-            "  --kafka                       end to end: replay into an embedded broker, then the job Kafka -> Kafka",
-            "  --packets N                   packets to replay (default 5,000,000)",
-            "  --parallelism P               flow operator parallelism (default 2)",
-            "  --mini-batch N                flows buffered between state writes (default "
-                    + FlowFeatureAggregator.DEFAULT_MINI_BATCH_FLOWS + "; 1 = write every packet)",
-            "  --rocksdb-timers rocksdb|heap where RocksDB keeps the event-time timers (default rocksdb, Flink's default)",
-            "  --managed-memory SIZE         TaskManager managed memory (RocksDB block cache + write buffers; default 256m)",
-            "  --pcap FILE                   capture (default ../shared/data/pcap/throughput-merged.pcap.gz)",
-            "");
+@Command(name = "bench-flows", description = "benchmark pcap decoding + flow features (heap, RocksDB, through Kafka)")
+public final class BenchFlowsCommand implements Callable<Integer> {
+    @Option(names = "--state", paramLabel = "heap|rocksdb|both", description = "state backend (default both; with --kafka heap)")
+    String state;
+
+    @Option(names = "--edge", paramLabel = "keyby|chained|both", defaultValue = "both",
+            description = "reader -> flow operator edge (default both): keyby = one reader subtask, keyBy over the network to P "
+                    + "operator subtasks; chained = P reader subtasks, each replaying the flows of its key groups, flow operator "
+                    + "chained to it (reinterpretAsKeyedStream)")
+    String edge;
+
+    @Option(names = "--kafka", description = "end to end: replay into an embedded broker, then the job Kafka -> Kafka")
+    boolean kafka;
+
+    @Option(names = "--packets", paramLabel = "N", defaultValue = "5000000", description = "packets to replay (default ${DEFAULT-VALUE})")
+    long packetsOption;
+
+    @Option(names = "--parallelism", paramLabel = "P", defaultValue = "2", description = "flow operator parallelism (default ${DEFAULT-VALUE})")
+    int parallelism;
+
+    @Option(names = "--mini-batch", paramLabel = "N", description = "flows buffered between state writes (1 = write every packet)")
+    int miniBatch = FlowFeatureAggregator.DEFAULT_MINI_BATCH_FLOWS;
+
+    @Option(names = "--rocksdb-timers", paramLabel = "rocksdb|heap", defaultValue = "rocksdb",
+            description = "where RocksDB keeps the event-time timers (default ${DEFAULT-VALUE}, Flink's default)")
+    String rocksdbTimers;
+
+    @Option(names = "--managed-memory", paramLabel = "SIZE", defaultValue = "256m",
+            description = "TaskManager managed memory (RocksDB block cache + write buffers; default ${DEFAULT-VALUE})")
+    String managedMemory;
+
+    @Option(names = "--out-of-order-minutes", paramLabel = "N", defaultValue = "60", description = "default ${DEFAULT-VALUE}")
+    long outOfOrderMinutes;
+
+    @Option(names = "--pcap", paramLabel = "FILE", description = "capture (default ../shared/data/pcap/throughput-merged.pcap.gz)")
+    Path pcapFile;
 
     @Override
-    public String name() {
-        return "bench-flows";
-    }
-
-    @Override
-    public String summary() {
-        return "benchmark pcap decoding + flow features (heap, RocksDB, through Kafka)";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        CliArgs a;
+    public Integer call() throws Exception {
+        if (parallelism < 1 || packetsOption < 1 || miniBatch < 1) {
+            throw UserError.usage("--parallelism, --packets and --mini-batch must be at least 1");
+        }
+        for (String[] choice : new String[][] {{"--state", state == null ? "both" : state, "heap", "rocksdb", "both"},
+                {"--edge", edge, "keyby", "chained", "both"}, {"--rocksdb-timers", rocksdbTimers, "rocksdb", "heap", "heap"}}) {
+            if (!List.of(choice).subList(2, choice.length).contains(choice[1])) {
+                throw UserError.usage(choice[0] + " is " + String.join(" or ", new java.util.LinkedHashSet<>(
+                        List.of(choice).subList(2, choice.length))) + ", got '" + choice[1] + "'");
+            }
+        }
+        MemorySize memory;
         try {
-            a = CliArgs.parse(args, Set.of("state", "edge", "packets", "parallelism", "mini-batch", "managed-memory",
-                    "pcap", "out-of-order-minutes", "rocksdb-timers"), Set.of("kafka", "help"));
-        } catch (CliArgs.UsageException e) {
-            System.err.println(e.getMessage() + "\n" + HELP);
-            return 2;
+            memory = MemorySize.parse(managedMemory);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage("--managed-memory: " + e.getMessage());
         }
-        if (a.has("help")) {
-            System.out.print(HELP);
-            return 0;
-        }
-        int parallelism = a.getInt("parallelism", 2);
-        long packets = Long.parseLong(a.get("packets", "5000000").replace("_", "").replace(",", ""));
-        packets = (packets + parallelism - 1) / parallelism * parallelism;
-        String pcap = a.get("pcap", System.getProperty("flowpulse.shared.data", "../shared/data")
-                + "/pcap/throughput-merged.pcap.gz");
-        Settings settings = new Settings(pcap, packets, parallelism, a.getInt("mini-batch",
-                FlowFeatureAggregator.DEFAULT_MINI_BATCH_FLOWS), MemorySize.parse(a.get("managed-memory", "256m")),
-                a.getLong("out-of-order-minutes", 60), a.get("rocksdb-timers", "rocksdb"));
+        long packets = (packetsOption + parallelism - 1) / parallelism * parallelism;
+        String pcap = InputFiles.capture(pcapFile != null ? pcapFile : Path.of(System.getProperty("flowpulse.shared.data",
+                "../shared/data"), "pcap", "throughput-merged.pcap.gz"), "--pcap").toString();
+        Settings settings = new Settings(pcap, packets, parallelism, miniBatch, memory, outOfOrderMinutes, rocksdbTimers);
 
         DecodeStats stats = new DecodeStats();
         List<PcapFrame> frames = RepeatedCaptureGenerator.decodableFrames(Path.of(pcap), stats);
@@ -119,15 +131,14 @@ public final class BenchFlowsCommand implements Command {
                 settings.miniBatch, settings.managedMemory, settings.rocksdbTimers);
         stateSize(frames);
 
-        List<String> backends = a.get("state", a.has("kafka") ? "heap" : "both").equals("both")
-                ? List.of("heap", "rocksdb") : List.of(a.get("state", "heap"));
-        if (a.has("kafka")) {
+        String st = state != null ? state : kafka ? "heap" : "both";
+        List<String> backends = st.equals("both") ? List.of("heap", "rocksdb") : List.of(st);
+        if (kafka) {
             for (String backend : backends) {
                 runKafka(backend, settings);
             }
             return 0;
         }
-        String edge = a.get("edge", "both");
         for (String e : edge.equals("both") ? List.of("keyby", "chained") : List.of(edge)) {
             for (String backend : backends) {
                 runInMemory(backend, e, settings);
@@ -213,7 +224,7 @@ public final class BenchFlowsCommand implements Command {
             generator.open(0, 1);
             FlowKeySelector keys = new FlowKeySelector();
             Measure replay = Measure.start();
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ReplayCommand.producerProperties(bootstrap))) {
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(PacketReplayProducer.properties(bootstrap))) {
                 for (long i = 0; i < s.packets; i++) {
                     PacketEvent p = generator.map(i).toPacketEvent();
                     producer.send(new ProducerRecord<>(packetsTopic, null, null,

@@ -10,7 +10,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -27,32 +29,36 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * key's bucket b before any key's bucket b+1), printing points/s, peak heap and RSS and the
  * largest size the RocksDB directory reached.
  */
-public final class BenchPortKeysCommand implements Command {
-    @Override
-    public String name() {
-        return "bench-port-keys";
-    }
+@Command(name = "bench-port-keys",
+        description = {"per-port detector over many keys with RocksDB state: speed and memory",
+                "Takes minutes at --keys 100000; give the number of keys explicitly."})
+public final class BenchPortKeysCommand implements Callable<Integer> {
+    @Option(names = "--keys", required = true, paramLabel = "N", description = "port keys (e.g. 100000: a few minutes)")
+    int keys;
+
+    @Option(names = "--buckets", paramLabel = "N", defaultValue = "72", description = "30-minute buckets per key (default ${DEFAULT-VALUE})")
+    int buckets;
+
+    @Option(names = "--state", paramLabel = "rocksdb|heap", defaultValue = "rocksdb", description = "state backend (default ${DEFAULT-VALUE})")
+    StateBackendChoice state;
+
+    @Option(names = "--parallelism", paramLabel = "P", defaultValue = "2", description = "default ${DEFAULT-VALUE}")
+    int parallelism;
 
     @Override
-    public String summary() {
-        return "per-port detector over many keys (default 100,000) with RocksDB state: speed and memory";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        CliArgs a = CliArgs.parse(args, Set.of("keys", "buckets", "state", "parallelism"), Set.of());
-        int keys = a.getInt("keys", 100_000);
-        int buckets = a.getInt("buckets", 72);
-        String state = a.get("state", "rocksdb");
+    public Integer call() throws Exception {
+        if (keys < 1 || buckets < 1 || parallelism < 1) {
+            throw UserError.usage("--keys, --buckets and --parallelism must be at least 1");
+        }
         long bucketMillis = Duration.ofMinutes(30).toMillis();
         long start = 1_793_577_600_000L; // 2026-11-02T00:00Z
         Path dbDir = Files.createTempDirectory("flowpulse-bench-rocksdb");
         Configuration conf = new Configuration();
-        conf.setString("state.backend.type", state.equals("rocksdb") ? "rocksdb" : "hashmap");
+        conf.setString("state.backend.type", state == StateBackendChoice.rocksdb ? "rocksdb" : "hashmap");
         conf.setString("state.backend.rocksdb.localdir", dbDir.toString());
         conf.setString("taskmanager.memory.managed.size", "512m");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(a.getInt("parallelism", 2));
+        env.setParallelism(parallelism);
         long total = (long) keys * buckets;
         final int k = keys;
         DataGeneratorSource<PortPoint> source = new DataGeneratorSource<>(i -> {

@@ -10,6 +10,9 @@ import io.flowpulse.ml.detectors.RandomCutForestDetector;
 import io.flowpulse.ml.detectors.SeasonalSlot;
 import io.flowpulse.ml.detectors.StlResidualDetector;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -23,31 +26,19 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * to fit a model from 4 weeks of 5-minute points (8,064: a fresh Holt-Winters / forest fed all of
  * them, one STL refit of a full history), and bytes of per-key state.
  */
-public class BenchmarkDetectorsCommand implements Command {
+@Command(name = "benchmark-detectors", description = "points/s, fit time for 8,064 points and state bytes per detector (one core)")
+public class BenchmarkDetectorsCommand implements Callable<Integer> {
     static final long FIVE_MINUTES = 300_000L;
     static final int FOUR_WEEKS = 8064;
     static final long START = 1_767_571_200_000L;
 
-    @Override
-    public String name() {
-        return "benchmark-detectors";
-    }
+    @Option(names = "--points", paramLabel = "N", defaultValue = "2000000", description = "points for Holt-Winters; the others use N/20 (default ${DEFAULT-VALUE})")
+    int points;
 
     @Override
-    public String summary() {
-        return "points/s, fit time for 8,064 points and state bytes per detector (one core)";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        int points = 2_000_000;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--points") && i + 1 < args.length) {
-                points = Integer.parseInt(args[++i]);
-            } else {
-                System.err.println("usage: ./flowpulse benchmark-detectors [--points N (Holt-Winters; others use N/20)]");
-                return args[i].equals("--help") ? 0 : 2;
-            }
+    public Integer call() throws Exception {
+        if (points < 1) {
+            throw UserError.usage("--points must be at least 1");
         }
         double[] series = series(Math.max(points, FOUR_WEEKS));
         System.out.println("detector            points/s   fit 8,064 pts (ms)   state bytes per key");

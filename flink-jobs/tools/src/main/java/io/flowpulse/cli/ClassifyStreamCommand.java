@@ -14,7 +14,6 @@ import io.flowpulse.records.FlowRecord;
 import io.flowpulse.records.ModelUpdate;
 import io.flowpulse.records.codec.Codecs;
 import io.flowpulse.sources.LabelledFlowCsv;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 
@@ -32,32 +35,39 @@ import org.apache.flink.core.execution.JobClient;
  * flows) through the real job (embedded broker + local cluster) with a signed model on the models
  * topic, reads the classifications back and scores them against the label column.
  */
-public final class ClassifyStreamCommand implements Command {
-    @Override
-    public String name() {
-        return "classify-stream";
-    }
+@Command(name = "classify-stream",
+        description = "stream labelled exporter flows through the job with a model and score the classifications")
+public final class ClassifyStreamCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "signed model update (./flowpulse train)")
+    Path modelFile;
+
+    @Option(names = "--flows", required = true, paramLabel = "FILE|DIR", description = "labelled exporter flows (.csv[.gz])")
+    Path flowsFile;
+
+    @Option(names = "--label-column", required = true, paramLabel = "C", description = "the true label column")
+    String labelColumn;
+
+    @Option(names = "--label-map", split = ",", paramLabel = "V=LABEL", description = "renames label values, e.g. 1=True,0=False")
+    Map<String, String> labelMap = Map.of();
+
+    @Mixin
+    SigningKeyOptions signing;
+
+    @Option(names = "--limit", paramLabel = "N", description = "first N flows only")
+    Long limitOption;
 
     @Override
-    public String summary() {
-        return "stream labelled exporter flows through the job with a model and score the classifications";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        CliArgs a = CliArgs.parse(args, Set.of("model", "flows", "label-column", "label-map", "signing-key-file", "limit"), Set.of());
-        ModelUpdate model = Codecs.MODEL_UPDATE.decode(Files.readAllBytes(Path.of(a.require("model"))));
-        Map<String, String> labelMap = new HashMap<>();
-        for (String kv : a.get("label-map", "").split(",")) {
-            if (kv.contains("=")) {
-                labelMap.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-            }
+    public Integer call() throws Exception {
+        ModelUpdate model = InputFiles.modelUpdate(modelFile, "--model");
+        signing.key();
+        if (signing.file() == null) {
+            throw UserError.usage("Missing required option: '--signing-key-file=FILE' (the job reads the key from a file)");
         }
-        long limit = a.getLong("limit", Long.MAX_VALUE);
+        long limit = limitOption == null ? Long.MAX_VALUE : limitOption;
         List<FlowRecord> flows = new ArrayList<>();
         Map<String, String> truth = new HashMap<>();
         Map<String, Boolean> inDomain = new HashMap<>();
-        LabelledFlowCsv.read(Path.of(a.require("flows")), a.require("label-column"), (r, label) -> {
+        LabelledFlowCsv.read(InputFiles.existing(flowsFile, "--flows"), labelColumn, (r, label) -> {
             if (flows.size() < limit) {
                 String k = FlowKeySelector.canonicalKey(r.getKey()) + "@" + r.getStartMicros();
                 if (!truth.containsKey(k)) {
@@ -67,7 +77,10 @@ public final class ClassifyStreamCommand implements Command {
                 }
             }
         });
-        DemoCommand.say(String.format("%,d labelled flows; model %s v%d (%s)", flows.size(), model.getModelId(),
+        if (flows.isEmpty()) {
+            throw UserError.input(flowsFile + " has no flows");
+        }
+        Progress.say(String.format("%,d labelled flows; model %s v%d (%s)", flows.size(), model.getModelId(),
                 model.getVersion(), model.getFormat()));
         long started = System.nanoTime();
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
@@ -75,7 +88,7 @@ public final class ClassifyStreamCommand implements Command {
             m.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
             m.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
             m.put(JobOptions.BOUNDED.key(), "true");
-            m.put(JobOptions.MODELS_SIGNING_KEY_FILE.key(), a.require("signing-key-file"));
+            m.put(JobOptions.MODELS_SIGNING_KEY_FILE.key(), signing.file().toString());
             Configuration conf = Configuration.fromMap(m);
             List<String> topics = new ArrayList<>();
             for (var o : JobOptions.all()) {
@@ -118,7 +131,7 @@ public final class ClassifyStreamCommand implements Command {
                         predictedDomain.add(c.getLabel());
                     }
                 }
-                DemoCommand.say(String.format("%,d classifications of %,d flows in %.1f s", actual.size(), flows.size(),
+                Progress.say(String.format("%,d classifications of %,d flows in %.1f s", actual.size(), flows.size(),
                         (System.nanoTime() - started) / 1e9));
                 System.out.println("\nall flows:\n" + ClassificationMetrics.of(actual, predicted).report());
                 System.out.println("flows in ALF's DoH domain (both directions, >= 6 packets): " + actualDomain.size() + "\n"

@@ -26,6 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -37,55 +41,54 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * Flink cluster with its web UI, creates the topics, publishes simulated traffic, runs the
  * streaming job over it and prints a live summary until everything published is processed.
  */
-public final class DemoCommand implements Command {
+@Command(name = "demo", description = "run the whole job on an embedded broker + local cluster with simulated traffic, show results")
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "3m", description = "simulated packet traffic to generate (default ${DEFAULT-VALUE}; e.g. 90s, 10m)")
+    Duration duration;
+
+    @Option(names = "--port-days", paramLabel = "N", defaultValue = "14", description = "days of simulated port counters (default ${DEFAULT-VALUE})")
+    int portDays;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "simulator seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--flows-per-second", paramLabel = "F", defaultValue = "40", description = "simulated new flows per second (default ${DEFAULT-VALUE})")
+    double flowsPerSecond;
+
+    @Option(names = "--pcap", paramLabel = "FILE", description = "use a capture instead of simulated packets")
+    Path pcap;
+
+    @Mixin
+    KafkaOptions kafkaOptions;
+
+    @Option(names = "--output", paramLabel = "DIR", defaultValue = "demo-output", description = "where the result files go (default ${DEFAULT-VALUE})")
+    Path output;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "job parallelism (default ${DEFAULT-VALUE})")
+    int parallelism;
+
+    @Option(names = "--state", paramLabel = "heap|rocksdb", defaultValue = "heap", description = "state backend of the local cluster (default ${DEFAULT-VALUE})")
+    StateBackendChoice stateChoice;
+
+    @Option(names = "--bad-records", paramLabel = "N", defaultValue = "3", description = "malformed records to publish, to show the dead-letter path (default ${DEFAULT-VALUE})")
+    int badRecords;
+
+    @Option(names = "--keep-running", description = "keep broker and web UI up after the run until Ctrl-C")
+    boolean keepRunning;
 
     @Override
-    public String name() {
-        return "demo";
-    }
-
-    @Override
-    public String summary() {
-        return "run the whole job on an embedded broker + local cluster with simulated traffic, show results";
-    }
-
-    static final String HELP = String.join("\n",
-            "usage: ./flowpulse demo [options]",
-            "  --duration D             simulated packet traffic to generate (default 3m; e.g. 90s, 10m)",
-            "  --port-days N            days of simulated port counters (default 14)",
-            "  --seed N                 simulator seed (default 42)",
-            "  --flows-per-second F     simulated new flows per second (default 40)",
-            "  --pcap FILE              use a capture instead of simulated packets",
-            "  --bootstrap-servers H:P  use this Kafka instead of the embedded broker",
-            "  --output DIR             where the result files go (default demo-output)",
-            "  --parallelism N          job parallelism (default 2)",
-            "  --state heap|rocksdb     state backend of the local cluster (default heap)",
-            "  --bad-records N          malformed records to publish, to show the dead-letter path (default 3)",
-            "  --keep-running           keep broker and web UI up after the run until Ctrl-C",
-            "");
-
-    @Override
-    public int run(String[] args) throws Exception {
-        CliArgs a;
-        try {
-            a = CliArgs.parse(args, Set.of("duration", "port-days", "seed", "flows-per-second", "pcap", "bootstrap-servers", "output",
-                    "parallelism", "state", "bad-records"), Set.of("keep-running", "help"));
-        } catch (CliArgs.UsageException e) {
-            System.err.println(e.getMessage() + "\n" + HELP);
-            return 2;
+    public Integer call() throws Exception {
+        if (pcap != null) {
+            InputFiles.capture(pcap, "--pcap");
         }
-        if (a.has("help")) {
-            System.out.print(HELP);
-            return 0;
+        if (parallelism < 1 || portDays < 1 || flowsPerSecond <= 0 || duration.isNegative() || duration.isZero()) {
+            throw UserError.usage("--parallelism, --port-days, --flows-per-second and --duration must be positive");
         }
-        Duration duration = a.getDuration("duration", Duration.ofMinutes(3));
-        int parallelism = a.getInt("parallelism", 2);
-        Path output = Path.of(a.get("output", "demo-output"));
-        String state = a.get("state", "heap");
+        String state = stateChoice.name();
         long started = System.nanoTime();
 
         EmbeddedKafkaCluster kafka = null;
-        String bootstrap = a.get("bootstrap-servers", null);
+        String bootstrap = kafkaOptions.orNull();
         try {
             if (bootstrap == null) {
                 say("starting embedded Kafka broker (KRaft, 127.0.0.1) ...");
@@ -119,7 +122,7 @@ public final class DemoCommand implements Command {
             EmbeddedKafkaCluster.createTopics(bootstrap, 2, topics, Set.of(jobConf.get(JobOptions.TOPIC_MODELS)), new Properties());
             say("topics: " + String.join(", ", topics));
 
-            Map<String, Long> published = publish(a, bootstrap, jobConf, duration);
+            Map<String, Long> published = publish(bootstrap, jobConf, duration);
 
             Configuration flinkConf = new Configuration();
             flinkConf.set(StateBackendOptions.STATE_BACKEND, state.equals("rocksdb") ? "rocksdb" : "hashmap");
@@ -136,7 +139,7 @@ public final class DemoCommand implements Command {
                 summary.followUntilDone(job);
                 summary.writeFiles(output);
                 summary.printFinal(output, flink.webUrl(), jobConf, (System.nanoTime() - started) / 1e9);
-                if (a.has("keep-running")) {
+                if (keepRunning) {
                     say("keeping broker and web UI up; Ctrl-C to stop");
                     Thread.currentThread().join();
                 }
@@ -150,22 +153,21 @@ public final class DemoCommand implements Command {
         }
     }
 
-    private Map<String, Long> publish(CliArgs a, String bootstrap, Configuration jobConf, Duration duration) throws Exception {
+    private Map<String, Long> publish(String bootstrap, Configuration jobConf, Duration duration) throws Exception {
         Map<String, Long> published = new LinkedHashMap<>();
         String packetsTopic = jobConf.get(JobOptions.TOPIC_PACKETS);
         String portTopic = jobConf.get(JobOptions.TOPIC_PORT_SAMPLES);
         try (TopicWriter writer = new TopicWriter(bootstrap)) {
             SimulatorParams params = new SimulatorParams()
-                    .withSeed(a.getLong("seed", 42))
+                    .withSeed(seed)
                     .withPacketDuration(duration)
-                    .withFlowsPerSecond(a.getDouble("flows-per-second", 40))
-                    .withPortDuration(Duration.ofDays(a.getInt("port-days", 14)));
+                    .withFlowsPerSecond(flowsPerSecond)
+                    .withPortDuration(Duration.ofDays(portDays));
             TrafficSimulator sim = new TrafficSimulator(params);
             injected = sim.injectedAnomalies();
             FlowKeySelector keys = new FlowKeySelector();
             long[] n = new long[2];
-            if (a.has("pcap")) {
-                Path pcap = Path.of(a.get("pcap", null));
+            if (pcap != null) {
                 say("reading packets from " + pcap + " ...");
                 io.flowpulse.sources.pcap.DecodeStats stats = new io.flowpulse.sources.pcap.DecodeStats();
                 io.flowpulse.sources.pcap.PacketDecoder decoder =
@@ -196,7 +198,7 @@ public final class DemoCommand implements Command {
             io.flowpulse.records.ModelUpdate model = demoModel();
             writer.send(jobConf.get(JobOptions.TOPIC_MODELS), model.getModelId(), model.getCreatedMillis(), Codecs.MODEL_UPDATE, model);
             published.put(jobConf.get(JobOptions.TOPIC_MODELS), 1L);
-            int bad = a.getInt("bad-records", 3);
+            int bad = badRecords;
             for (int i = 0; i < bad; i++) {
                 writer.sendRaw(packetsTopic, "bad-" + i, Instant.now().toEpochMilli(),
                         ("malformed record #" + i + " (demo)").getBytes());
@@ -231,7 +233,7 @@ public final class DemoCommand implements Command {
     }
 
     static void say(String s) {
-        System.out.println("flowpulse | " + s);
+        Progress.say(s);
     }
 
     /** Follows the output topics while the job runs; prints a progress line and alerts as they open. */
@@ -352,10 +354,10 @@ public final class DemoCommand implements Command {
             for (Alert al : alerts.records()) {
                 alerted.add(al.getDevice() + "|" + al.getPort() + "|" + al.getDirection());
             }
-            Map<String, PlotCommand.Series> series = PlotCommand.read(dir.resolve("anomalies.csv"));
+            Map<String, ScoredSeries.Series> series = ScoredSeries.read(dir.resolve("anomalies.csv"));
             int charts = 0;
             for (String key : alerted) {
-                PlotCommand.Series s = series.get(key);
+                ScoredSeries.Series s = series.get(key);
                 if (s != null) {
                     s.write(dir.resolve("charts").resolve(key.replaceAll("[^A-Za-z0-9._-]", "_") + ".png"),
                             key + " (" + Severity.CRITICAL + " after " + jobConf.get(JobOptions.ALERTS_ESCALATE_AFTER) + " in a row)",
@@ -399,7 +401,7 @@ public final class DemoCommand implements Command {
             say("  result files:  " + dir.toAbsolutePath() + "/{flows,classifications,model-events,annotation-requests,port-points,anomalies,alerts,dead-letters}.csv");
             say("  charts:        " + dir.toAbsolutePath() + "/charts/ (" + charts + " port series with an alert or an injected anomaly, marked)");
             say("  Flink web UI:  " + webUrl + " (up while the demo runs; --keep-running keeps it)");
-            say("  job log:       " + System.getProperty("java.io.tmpdir") + "/flowpulse.log");
+            say("  job log:       " + System.getProperty("flowpulse.log.file", System.getProperty("java.io.tmpdir") + "/flowpulse.log"));
         }
 
         @Override

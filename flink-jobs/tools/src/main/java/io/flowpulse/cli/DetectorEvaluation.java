@@ -10,7 +10,6 @@ import io.flowpulse.ml.eval.NabScorer.Score;
 import io.flowpulse.ml.eval.SeriesScore;
 import io.flowpulse.patterns.EpisodeStarts;
 import io.flowpulse.patterns.EscalationParams;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
  * The work of {@code evaluate-detector}: runs a detector over one labelled series or over every
@@ -89,7 +90,7 @@ public final class DetectorEvaluation {
             String name = corpus ? request.input().relativize(f).toString() : f.getFileName().toString();
             Path scoresFile = request.output() == null ? null
                     : corpus ? request.output().resolve(name.replace('/', '_').replace('\\', '_')) : request.output();
-            boolean[] d = detect(series, scoresFile);
+            boolean[] d = detect(f, series, scoresFile);
             points += series.size();
             if (!series.labelled()) {
                 if (!corpus) {
@@ -121,31 +122,40 @@ public final class DetectorEvaluation {
         return 0;
     }
 
-    private boolean[] detect(LabeledSeries series, Path scoresFile) throws IOException {
+    private boolean[] detect(Path file, LabeledSeries series, Path scoresFile) throws IOException {
+        if (request.bucketMillis() == null && series.size() < 2) {
+            throw new LabeledSeries.SeriesFormatException(file + ": one data row; the bucket is the median step "
+                    + "between points (or give --bucket-minutes)");
+        }
         long bucket = request.bucketMillis() != null ? request.bucketMillis() : series.medianStepMillis();
-        AnomalyDetector d = Detectors.create(request.detector(), bucket, request.options());
-        boolean[] flags = new boolean[series.size()];
-        BufferedWriter w = scoresFile == null ? null : Files.newBufferedWriter(scoresFile, StandardCharsets.UTF_8);
+        AnomalyDetector d;
         try {
-            if (w != null) {
-                w.write("timestamp,value,expected,lower,upper,score,anomalous" + (series.labelled() ? ",label" : ""));
-                w.newLine();
-            }
+            d = Detectors.create(request.detector(), bucket, request.options());
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage("--set: " + e.getMessage());
+        }
+        boolean[] flags = new boolean[series.size()];
+        List<String> header = new ArrayList<>(List.of("timestamp", "value", "expected", "lower", "upper", "score", "anomalous"));
+        if (series.labelled()) {
+            header.add("label");
+        }
+        try (CSVPrinter w = scoresFile == null ? null : new CSVPrinter(Files.newBufferedWriter(scoresFile, StandardCharsets.UTF_8),
+                CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).setRecordSeparator('\n').get())) {
             for (int i = 0; i < series.size(); i++) {
                 double v = series.values()[i];
                 DetectorResult r = Double.isNaN(v) ? null : d.update(series.times()[i], v);
                 flags[i] = r != null && r.anomalous();
                 if (w != null) {
-                    String fields = r == null ? ",,,," : r.value() + "," + r.expected() + "," + r.lower() + ","
-                            + r.upper() + "," + r.score();
-                    w.write(Instant.ofEpochMilli(series.times()[i]) + "," + fields + "," + (flags[i] ? 1 : 0)
-                            + (series.labelled() ? "," + series.labels()[i] : ""));
-                    w.newLine();
+                    // a missing point: empty value, band and score
+                    List<Object> row = r == null
+                            ? new ArrayList<>(List.of(Instant.ofEpochMilli(series.times()[i]), "", "", "", "", "", 0))
+                            : new ArrayList<>(List.of(Instant.ofEpochMilli(series.times()[i]), r.value(), r.expected(),
+                                    r.lower(), r.upper(), r.score(), flags[i] ? 1 : 0));
+                    if (series.labelled()) {
+                        row.add(series.labels()[i]);
+                    }
+                    w.printRecord(row);
                 }
-            }
-        } finally {
-            if (w != null) {
-                w.close();
             }
         }
         if (request.detections() == Detections.EPISODES) {

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 
@@ -24,22 +26,25 @@ import org.apache.flink.core.execution.JobClient;
  * (a replacement TaskManager is started afterwards) and a read_committed consumer must see
  * exactly the reference output. Exit code 0 when it does.
  */
-public final class FailureTestCommand implements Command {
-    @Override
-    public String name() {
-        return "failure-test";
-    }
+@Command(name = "failure-test",
+        description = {"exactly-once check: kill -9 a TaskManager of a multi-process cluster mid-stream, compare with an undisturbed run",
+                "Starts a broker and three JVMs and takes a few minutes: run it with --run."})
+public final class FailureTestCommand implements Callable<Integer> {
+    @Option(names = "--run", required = true, description = "start it (without it the command only explains itself)")
+    boolean run;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "working directory: logs, checkpoints, config (default: a new temporary one)")
+    Path dirOption;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "1s", description = "default ${DEFAULT-VALUE}")
+    Duration interval;
+
+    @Option(names = "--keep", description = "keep the working directory")
+    boolean keep;
 
     @Override
-    public String summary() {
-        return "exactly-once check: kill -9 a TaskManager of a multi-process cluster mid-stream, compare with an undisturbed run";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        CliArgs a = CliArgs.parse(args, Set.of("dir", "checkpoint-interval"), Set.of("keep"));
-        Path dir = a.has("dir") ? Path.of(a.get("dir", null)) : Files.createTempDirectory("flowpulse-failure-test-");
-        Duration interval = a.getDuration("checkpoint-interval", Duration.ofSeconds(1));
+    public Integer call() throws Exception {
+        Path dir = dirOption != null ? dirOption : Files.createTempDirectory("flowpulse-failure-test-");
         long t0 = System.nanoTime();
         Map<String, String> clusterConf = Map.of(
                 "execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString(),
@@ -115,7 +120,7 @@ public final class FailureTestCommand implements Command {
                     + "still running %.1f s)%n", restarts, seconds(t0), ownCpuSeconds(), cluster.cpuSeconds());
             return 0;
         } finally {
-            if (!a.has("keep") && !a.has("dir")) {
+            if (!keep && dirOption == null) {
                 deleteTree(dir);
             }
         }

@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -22,55 +25,35 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * job ({@link FlowFeatureAggregator}) as a bounded job on a local
  * cluster over a capture and writes one CSV row per flow (see {@link FlowCsvSink}), sorted by start.
  */
-public final class FlowsCommand implements Command {
-    @Override
-    public String name() {
-        return "flows";
-    }
+@Command(name = "flows", description = {"extract per-flow features from a pcap/pcapng(.gz) into a CSV",
+        "One CSV row per flow: 5-tuple, start, end, termination, then every feature (docs/flow-features.md)."})
+public final class FlowsCommand implements Callable<Integer> {
+    @Option(names = "--pcap", required = true, paramLabel = "FILE", description = "capture (pcap or pcapng, optionally .gz)")
+    Path pcapFile;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE.csv", description = "flow table to write")
+    Path outputFile;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "flow idle timeout (default 120)")
+    double idleSeconds = FlowAggregatorParams.DEFAULT_IDLE_TIMEOUT_MICROS / 1e6;
+
+    @Option(names = "--active-timeout", paramLabel = "SECONDS", description = "flow active timeout (default 1800)")
+    double activeSeconds = FlowAggregatorParams.DEFAULT_ACTIVE_TIMEOUT_MICROS / 1e6;
+
+    @Option(names = "--max-out-of-order", paramLabel = "SECONDS", defaultValue = "10", description = "default ${DEFAULT-VALUE}")
+    double outOfOrderSeconds;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "default ${DEFAULT-VALUE}")
+    int parallelism;
 
     @Override
-    public String summary() {
-        return "extract per-flow features from a pcap/pcapng(.gz) into a CSV";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        String pcap = null;
-        String output = null;
-        double idleSeconds = FlowAggregatorParams.DEFAULT_IDLE_TIMEOUT_MICROS / 1e6;
-        double activeSeconds = FlowAggregatorParams.DEFAULT_ACTIVE_TIMEOUT_MICROS / 1e6;
-        double outOfOrderSeconds = 10;
-        int parallelism = 2;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("-h") || a.equals("--help")) {
-                usage();
-                return 0;
-            }
-            if (i + 1 >= args.length) {
-                System.err.println("missing value for " + a);
-                usage();
-                return 2;
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--pcap" -> pcap = v;
-                case "--output" -> output = v;
-                case "--idle-timeout" -> idleSeconds = Double.parseDouble(v);
-                case "--active-timeout" -> activeSeconds = Double.parseDouble(v);
-                case "--max-out-of-order" -> outOfOrderSeconds = Double.parseDouble(v);
-                case "--parallelism" -> parallelism = Integer.parseInt(v);
-                default -> {
-                    System.err.println("unknown option " + a);
-                    usage();
-                    return 2;
-                }
-            }
+    public Integer call() throws Exception {
+        InputFiles.capture(pcapFile, "--pcap");
+        if (idleSeconds <= 0 || activeSeconds <= 0 || outOfOrderSeconds < 0 || parallelism < 1) {
+            throw UserError.usage("--idle-timeout, --active-timeout and --parallelism must be positive");
         }
-        if (pcap == null || output == null) {
-            usage();
-            return 2;
-        }
+        String pcap = pcapFile.toString();
+        String output = outputFile.toString();
         FlowAggregatorParams params = new FlowAggregatorParams((long) (idleSeconds * 1e6), (long) (activeSeconds * 1e6),
                 FlowAggregatorParams.DEFAULT_ACTIVITY_TIMEOUT_MICROS, FlowAggregatorParams.DEFAULT_FIRST_PACKETS);
         DecodeStats stats = new DecodeStats();
@@ -104,19 +87,23 @@ public final class FlowsCommand implements Command {
 
     /** Rewrites the CSV with its rows sorted by flow start; returns the number of rows. */
     static int sortByStart(Path csv) throws Exception {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        List<String> rows = new ArrayList<>(lines.subList(1, lines.size()));
-        rows.sort(Comparator.comparingLong(r -> Long.parseLong(r.split(",", 7)[5])));
-        List<String> out = new ArrayList<>(rows.size() + 1);
-        out.add(lines.get(0));
-        out.addAll(rows);
-        Files.write(csv, out, StandardCharsets.UTF_8);
+        List<org.apache.commons.csv.CSVRecord> rows;
+        List<String> header;
+        org.apache.commons.csv.CSVFormat in = org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader()
+                .setSkipHeaderRecord(true).get();
+        try (org.apache.commons.csv.CSVParser p = org.apache.commons.csv.CSVParser.parse(csv, StandardCharsets.UTF_8, in)) {
+            header = p.getHeaderNames();
+            rows = new ArrayList<>(p.getRecords());
+        }
+        rows.sort(Comparator.comparing(r -> java.time.Instant.parse(r.get("start"))));
+        try (org.apache.commons.csv.CSVPrinter out = new org.apache.commons.csv.CSVPrinter(
+                Files.newBufferedWriter(csv, StandardCharsets.UTF_8),
+                org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new))
+                        .setRecordSeparator('\n').get())) {
+            for (org.apache.commons.csv.CSVRecord r : rows) {
+                out.printRecord(r.toList());
+            }
+        }
         return rows.size();
-    }
-
-    private static void usage() {
-        System.err.println("usage: ./flowpulse flows --pcap FILE --output flows.csv [--idle-timeout S] [--active-timeout S]"
-                + " [--max-out-of-order S] [--parallelism N]\n"
-                + "  one CSV row per flow: 5-tuple, start, end, termination, then every feature (docs/flow-features.md)");
     }
 }

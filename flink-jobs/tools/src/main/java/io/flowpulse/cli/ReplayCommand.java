@@ -10,10 +10,12 @@ import io.flowpulse.sources.pcap.PcapReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * {@code ./flowpulse replay --pcap FILE [--speed N|--max] --topic packets --bootstrap-servers HOST:PORT}:
@@ -21,55 +23,40 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * keyed by the {@link FlowKeySelector} key (UTF-8), with the capture's timing scaled by {@code --speed}
  * (1 = original timing) or as fast as possible ({@code --max}).
  */
-public final class ReplayCommand implements Command {
-    @Override
-    public String name() {
-        return "replay";
+@Command(name = "replay", description = {"publish a pcap's packets to Kafka as PacketEvents (original timing, --speed N or --max)",
+        "Key = flow key (FlowKeySelector, UTF-8), value = Codecs.PACKET_EVENT, Kafka record time = producer time "
+                + "(capture time is in the record)."})
+public final class ReplayCommand implements Callable<Integer> {
+    @Option(names = "--pcap", required = true, paramLabel = "FILE", description = "capture (pcap or pcapng, optionally .gz)")
+    Path pcapFile;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "packets", description = "default ${DEFAULT-VALUE}")
+    String topic;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "localhost:9092", description = "default ${DEFAULT-VALUE}")
+    String bootstrap;
+
+    /** Pace: the capture's timing scaled, or as fast as possible. */
+    static final class Pace {
+        @Option(names = "--speed", paramLabel = "N", description = "capture timing scaled by N (1 = original; default)")
+        Double speed;
+
+        @Option(names = "--max", description = "as fast as possible")
+        boolean max;
     }
 
-    @Override
-    public String summary() {
-        return "publish a pcap's packets to Kafka as PacketEvents (original timing, --speed N or --max)";
-    }
+    @ArgGroup(exclusive = true)
+    Pace pace;
 
     @Override
-    public int run(String[] args) throws Exception {
-        String pcap = null;
-        String topic = "packets";
-        String bootstrap = "localhost:9092";
-        double speed = 1.0;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("-h") || a.equals("--help")) {
-                usage();
-                return 0;
-            }
-            if (a.equals("--max")) {
-                speed = Double.POSITIVE_INFINITY;
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                usage();
-                return 2;
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--pcap" -> pcap = v;
-                case "--topic" -> topic = v;
-                case "--bootstrap-servers" -> bootstrap = v;
-                case "--speed" -> speed = Double.parseDouble(v);
-                default -> {
-                    System.err.println("unknown option " + a);
-                    usage();
-                    return 2;
-                }
-            }
+    public Integer call() throws Exception {
+        double speed = pace == null ? 1.0 : pace.max ? Double.POSITIVE_INFINITY : pace.speed;
+        if (!(speed > 0)) {
+            throw UserError.usage("--speed must be positive, got " + speed);
         }
-        if (pcap == null || !(speed > 0)) {
-            usage();
-            return 2;
-        }
-        Properties props = producerProperties(bootstrap);
+        InputFiles.capture(pcapFile, "--pcap");
+        String pcap = pcapFile.toString();
+        Properties props = PacketReplayProducer.properties(bootstrap);
         DecodeStats stats = new DecodeStats();
         PacketDecoder decoder = new PacketDecoder(stats, Path.of(pcap).getFileName().toString());
         FlowKeySelector keys = new FlowKeySelector();
@@ -103,19 +90,6 @@ public final class ReplayCommand implements Command {
         return 0;
     }
 
-    /** The replayer's producer settings (byte[] key and value, batched, lz4). */
-    static Properties producerProperties(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"); // fail fast when the broker is unreachable
-        return props;
-    }
-
     /** Waits until {@code offsetMicros} of wall time have passed since {@code wallStartNanos}. */
     private static void pace(long wallStartNanos, double offsetMicros) throws InterruptedException {
         long dueNanos = wallStartNanos + (long) (offsetMicros * 1000);
@@ -123,11 +97,5 @@ public final class ReplayCommand implements Command {
         if (waitNanos > 1_000_000) {
             Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
         }
-    }
-
-    private static void usage() {
-        System.err.println("usage: ./flowpulse replay --pcap FILE [--speed N | --max] [--topic packets]"
-                + " [--bootstrap-servers HOST:PORT]\n"
-                + "  key = flow key (FlowKeySelector, UTF-8), value = Codecs.PACKET_EVENT, Kafka record time = producer time (capture time is in the record)");
     }
 }

@@ -4,75 +4,98 @@ import io.flowpulse.functions.ModelUpdateValidator;
 import io.flowpulse.jobs.FlowpulseTopology;
 import io.flowpulse.records.ModelKind;
 import io.flowpulse.records.ModelUpdate;
-import io.flowpulse.records.codec.Codecs;
 import io.flowpulse.savepoint.FlowpulseSavepoints;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code ./flowpulse savepoint inspect PATH} and
  * {@code ./flowpulse savepoint set-model PATH --model FILE --out NEWPATH}: model rollouts by
  * savepoint, with the State Processor API. Rollback = start the job from the previous savepoint.
  */
-public final class SavepointCommand implements Command {
-    static final String USAGE = String.join("\n",
-            "usage: ./flowpulse savepoint inspect PATH",
-            "       ./flowpulse savepoint set-model PATH --model FILE --out NEWPATH [--signing-key-file FILE] [--allow-older]",
-            "",
-            "  inspect     the operators with state, the models in the classifier's broadcast state (id, kind,",
-            "              version, created, format) and the per-key detector state (keys, bytes, last update/refit)",
-            "  set-model   a new savepoint whose broadcast model state holds the signed model FILE (as written by",
-            "              ./flowpulse train), everything else unchanged; a job started from NEWPATH serves it from",
-            "              its first record. The model is verified with the job's validator (signature with",
-            "              --signing-key-file or FLOWPULSE_MODEL_KEY, payload, feature schema) and must be newer",
-            "              than the savepoint's version of the same model id unless --allow-older.",
-            "              NEWPATH is self-contained; keep PATH: it is the rollback.");
+@Command(name = "savepoint",
+        description = "inspect a savepoint (models, detector state) or write one with another model (set-model)",
+        subcommands = {SavepointCommand.Inspect.class, SavepointCommand.SetModel.class})
+public final class SavepointCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Without a sub-command: the usage on stderr, exit code 2. */
     @Override
-    public String name() {
-        return "savepoint";
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return UserError.USAGE;
     }
 
-    @Override
-    public String summary() {
-        return "inspect a savepoint (models, detector state) or write one with another model (set-model)";
+    @Command(name = "inspect", description = {"the operators with state, the models in the classifier's broadcast state "
+            + "(id, kind, version, created, format) and the per-key detector state (keys, bytes, last update/refit)"})
+    static final class Inspect implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "PATH", description = "savepoint directory (or a file:, s3:, ... URI)")
+        String path;
+
+        @Override
+        public Integer call() throws Exception {
+            inspect(existingSavepoint(path), System.out);
+            return 0;
+        }
     }
 
-    @Override
-    public int run(String[] args) throws Exception {
-        if (args.length == 0 || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            System.out.println(USAGE);
-            return args.length == 0 ? 2 : 0;
+    @Command(name = "set-model", description = {"a new savepoint whose broadcast model state holds the signed model FILE "
+            + "(as written by ./flowpulse train), everything else unchanged; a job started from NEWPATH serves it from its "
+            + "first record. The model is verified with the job's validator (signature, payload, feature schema) and must be "
+            + "newer than the savepoint's version of the same model id unless --allow-older. NEWPATH is self-contained; "
+            + "keep PATH: it is the rollback."})
+    static final class SetModel implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "PATH", description = "savepoint to start from")
+        String path;
+
+        @Option(names = "--model", required = true, paramLabel = "FILE", description = "signed model update (./flowpulse train)")
+        Path modelFile;
+
+        @Option(names = "--out", required = true, paramLabel = "NEWPATH", description = "the new savepoint (must not exist)")
+        String out;
+
+        @Mixin
+        SigningKeyOptions signing;
+
+        @Option(names = "--allow-older", description = "accept a version not newer than the savepoint's")
+        boolean allowOlder;
+
+        @Override
+        public Integer call() throws Exception {
+            existingSavepoint(path);
+            byte[] key = signing.key();
+            ModelUpdate model = InputFiles.modelUpdate(modelFile, "--model");
+            String rejection = setModel(path, model, out, key, allowOlder, System.out);
+            if (rejection != null) {
+                throw UserError.input("rejected " + model.getModelId() + " v" + model.getVersion() + ": " + rejection
+                        + "; nothing written");
+            }
+            return 0;
         }
-        if (args.length < 2 || args[1].startsWith("--")) {
-            throw new CliArgs.UsageException("savepoint " + args[0] + " needs a savepoint PATH");
+    }
+
+    /** A local savepoint path must exist (remote ones are checked by the reader). */
+    static String existingSavepoint(String path) {
+        Path local;
+        try {
+            local = localPath(path);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage("'" + path + "' is not a savepoint path or URI");
         }
-        String path = args[1];
-        String[] rest = Arrays.copyOfRange(args, 2, args.length);
-        switch (args[0]) {
-            case "inspect":
-                CliArgs.parse(rest, Set.of(), Set.of());
-                inspect(path, System.out);
-                return 0;
-            case "set-model":
-                CliArgs a = CliArgs.parse(rest, Set.of("model", "out", "signing-key-file"), Set.of("allow-older"));
-                ModelUpdate model = Codecs.MODEL_UPDATE.decode(Files.readAllBytes(Path.of(a.require("model"))));
-                String rejection = setModel(path, model, a.require("out"), TrainCommand.signingKey(a), a.has("allow-older"), System.out);
-                if (rejection != null) {
-                    System.err.println("savepoint set-model: rejected " + model.getModelId() + " v" + model.getVersion() + ": " + rejection
-                            + "; nothing written");
-                    return 1;
-                }
-                return 0;
-            default:
-                throw new CliArgs.UsageException("unknown savepoint command '" + args[0] + "' (inspect, set-model)");
+        if (local != null && !Files.isDirectory(local)) {
+            throw UserError.usage(Files.exists(local) ? path + " is not a savepoint directory" : "no savepoint at " + path);
         }
+        return path;
     }
 
     /** Prints what the savepoint holds. */

@@ -8,12 +8,14 @@ import io.flowpulse.ml.classify.LabelledTable;
 import io.flowpulse.ml.classify.ModelTraining;
 import io.flowpulse.records.ModelUpdate;
 import io.flowpulse.records.codec.Codecs;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./flowpulse train}: trains a flow classifier on a labelled CSV, evaluates it on a
@@ -21,86 +23,115 @@ import java.util.Set;
  * a model card, and publishes it to the models topic only if it beats the champion on the same
  * split (unless --force).
  */
-public final class TrainCommand implements Command {
-    static final String HELP = String.join("\n",
-            "usage: ./flowpulse train --dataset FILE.csv[.gz] --label-column C [options]",
-            "       ./flowpulse train --labels-topic labels --bootstrap-servers H:P [options]   (Annotation records)",
-            "  --model rf|gbt|lr          random forest (Tribuo CART trees, served as compact arrays; default),",
-            "                             gradient-boosted trees (Tribuo XGBoost, served from its tree dump without native code)",
-            "                             or a logistic regression baseline (Tribuo SGD on standardized features)",
-            "  --trees N --depth N        rf: trees and depth (default 100, 14); gbt: boosting rounds and depth (default 100, 6)",
-            "  --features a,b,c           feature columns (default: every numeric column but the label)",
-            "  --exclude a,b              columns never used as features (identifiers such as id, ports, times)",
-            "  --test-fraction F          held-out share per class (default 0.3), --seed N (default 42)",
-            "  --model-id ID --version N  identity of the model update (default flow-classifier, created time)",
-            "  --output FILE              model file (default model.avro; the model card goes to FILE.card.json)",
-            "  --signing-key-file FILE    HMAC key (else FLOWPULSE_MODEL_KEY)",
-            "  --champion FILE            current model: write/publish only if the new one has a higher macro F1",
-            "                             (with --publish and no --champion: the newest version of --model-id on the topic)",
-            "  --force                    write/publish even if not better than the champion",
-            "  --publish --bootstrap-servers H:P [--topic models]   send the signed update to Kafka",
-            "");
+@Command(name = "train",
+        description = {"train a flow classifier on labelled CSV, evaluate, sign, write a model card, publish if better",
+                "", "  ./flowpulse train --dataset FILE.csv[.gz] --label-column C --signing-key-file model.key [options]",
+                "  ./flowpulse train --labels-topic labels --bootstrap-servers H:P --signing-key-file model.key [options]",
+                "", "A signing key: ./flowpulse keygen --output model.key (the job checks models with the same key).", ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:written (and published)", "1:the run failed or an input is not usable", "2:wrong command line",
+                "3:not better than the champion: nothing written or published"})
+public final class TrainCommand implements Callable<Integer> {
+    /** Exit code when the new model does not beat the champion. */
+    static final int NOT_BETTER = 3;
+
+    @Option(names = "--dataset", paramLabel = "FILE.csv[.gz]", description = "labelled flows")
+    Path datasetFile;
+
+    @Option(names = "--label-column", paramLabel = "C", description = "the column holding the label (with --dataset)")
+    String labelColumnOption;
+
+    @Option(names = "--labels-topic", paramLabel = "TOPIC", description = "train on the Annotation records of this topic instead")
+    String labelsTopic;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Option(names = "--features", split = ",", paramLabel = "a,b,c", description = "feature columns (default: every numeric column but the label)")
+    List<String> features;
+
+    @Option(names = "--exclude", split = ",", paramLabel = "a,b", description = "columns never used as features (identifiers, ports, times)")
+    List<String> exclude;
+
+    @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.3", description = "held-out share per class (default ${DEFAULT-VALUE})")
+    double testFraction;
+
+    @Option(names = "--model-id", paramLabel = "ID", defaultValue = "flow-classifier", description = "identity of the model update (default ${DEFAULT-VALUE})")
+    String modelId;
+
+    @Option(names = "--model-version", paramLabel = "N", description = "version of the model update (default: the current time, above the champion's)")
+    Long version;
+
+    @Option(names = "--output", paramLabel = "FILE", defaultValue = "model.avro", description = "model file (default ${DEFAULT-VALUE}; the model card goes to FILE.card.json)")
+    Path output;
+
+    @Mixin
+    SigningKeyOptions signing;
+
+    @Option(names = "--champion", paramLabel = "FILE", description = "current model: write/publish only if the new one has a higher macro F1 "
+            + "(with --publish and no --champion: the newest version of --model-id on the topic)")
+    Path championFile;
+
+    @Option(names = "--force", description = "write/publish even if not better than the champion")
+    boolean force;
+
+    @Option(names = "--publish", description = "send the signed update to Kafka (--bootstrap-servers, --topic)")
+    boolean publish;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "models", description = "models topic (default ${DEFAULT-VALUE})")
+    String topic;
 
     @Override
-    public String name() {
-        return "train";
-    }
-
-    @Override
-    public String summary() {
-        return "train a flow classifier on labelled CSV, evaluate, sign, write a model card, publish if better";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
-            System.out.print(HELP);
-            return 0;
+    public Integer call() throws Exception {
+        // everything that can be checked is checked before the training starts
+        byte[] key = signing.key();
+        if (publish || labelsTopic != null) {
+            kafka.require();
         }
-        CliArgs a = CliArgs.parse(args, Set.of("dataset", "label-column", "model", "trees", "depth", "features",
-                "exclude", "test-fraction", "seed", "model-id", "version", "output", "signing-key-file", "champion",
-                "bootstrap-servers", "topic", "labels-topic"), Set.of("force", "publish"));
-        String kind = a.get("model", "rf");
-        if (!kind.equals("rf") && !kind.equals("lr") && !kind.equals("gbt")) {
-            throw new CliArgs.UsageException("--model rf, gbt or lr");
+        if (testFraction <= 0 || testFraction >= 1) {
+            throw UserError.usage("--test-fraction must be between 0 and 1, got " + testFraction);
         }
-        List<String> features = a.has("features") ? List.of(a.get("features", "").split(",")) : null;
-        long seed = a.getLong("seed", 42);
+        ModelUpdate champion = championFile == null ? null : InputFiles.modelUpdate(championFile, "--champion");
+        long seed = training.seed();
         Path dataset;
         String labelColumn;
         LabelledTable all;
-        if (a.has("labels-topic")) {
+        if (labelsTopic != null) {
             // labelled flows fed back on Kafka (Annotation records): read the topic to its end
-            String bootstrap = a.require("bootstrap-servers");
-            dataset = Path.of("kafka:" + a.get("labels-topic", null));
+            dataset = Path.of("kafka:" + labelsTopic);
             labelColumn = "label";
-            all = fromLabelsTopic(bootstrap, a.get("labels-topic", null), features);
-            System.out.printf("read %,d labelled flows from topic %s%n", all.size(), a.get("labels-topic", null));
+            all = LabelsTopic.read(kafka.require(), labelsTopic, features);
+            System.out.printf("read %,d labelled flows from topic %s%n", all.size(), labelsTopic);
         } else {
-            dataset = Path.of(a.require("dataset"));
-            labelColumn = a.require("label-column");
-            all = LabelledTable.fromCsv(dataset, labelColumn, features);
+            if (datasetFile == null) {
+                throw UserError.usage("Missing required option: '--dataset=FILE.csv[.gz]' (or --labels-topic)");
+            }
+            if (labelColumnOption == null) {
+                throw UserError.usage("Missing required option: '--label-column=C'");
+            }
+            dataset = datasetFile;
+            labelColumn = labelColumnOption;
+            all = InputFiles.labelledCsv(dataset, "--dataset", labelColumn, features);
         }
-        if (a.has("exclude")) {
-            List<String> drop = List.of(a.get("exclude", "").split(","));
-            all = all.without(drop);
+        if (exclude != null) {
+            all = all.without(exclude);
         }
-        LabelledTable[] split = all.stratifiedSplit(a.getDouble("test-fraction", 0.3), seed);
-        ModelTraining.Params training = trainingParams(a, seed);
-        ForestTrainer.Params params = training.forest();
+        LabelledTable[] split = all.stratifiedSplit(testFraction, seed);
+        ModelTraining.Params params = training.params(100);
+        ForestTrainer.Params forest = params.forest();
         long t0 = System.nanoTime();
-        ClassifierModel model = ModelTraining.train(split[0], training);
+        ClassifierModel model = ModelTraining.train(split[0], params);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         ClassificationMetrics m = ClassificationMetrics.evaluate(model, split[1]);
         System.out.printf("trained %s on %,d rows x %d features in %.1f s; held-out %,d rows:%n%s%n",
                 model.format(), split[0].size(), all.names.size(), trainSeconds, split[1].size(), m.report());
 
         // champion: the given model file, else (when publishing) the newest version of this model id on the topic
-        ModelUpdate champion = null;
-        if (a.has("champion")) {
-            champion = Codecs.MODEL_UPDATE.decode(Files.readAllBytes(Path.of(a.get("champion", null))));
-        } else if (a.has("publish")) {
-            champion = currentModel(a.require("bootstrap-servers"), a.get("topic", "models"), a.get("model-id", "flow-classifier"));
+        if (champion == null && publish) {
+            champion = io.flowpulse.active.TrainingService.currentModel(kafka.require(), topic, modelId);
         }
         if (champion != null) {
             double championF1 = ModelTraining.macroF1(champion, split[1]);
@@ -109,91 +140,27 @@ public final class TrainCommand implements Command {
             }
             System.out.printf("champion %s v%d macro F1 on the same split: %.4f; challenger: %.4f%n",
                     champion.getModelId(), champion.getVersion(), championF1, m.macroF1());
-            if (m.macroF1() <= championF1 && !a.has("force")) {
+            if (m.macroF1() <= championF1 && !force) {
                 System.out.println("not better than the champion: nothing written or published (--force overrides)");
-                return 3;
+                return NOT_BETTER;
             }
         }
 
-        byte[] key = signingKey(a);
-        String modelId = a.get("model-id", "flow-classifier");
-        long version = a.getLong("version", Math.max(System.currentTimeMillis(), champion == null ? 0 : champion.getVersion() + 1));
-        ModelUpdate update = ModelTraining.signed(model, modelId, version, System.currentTimeMillis(), m.summary(), key);
-        Path out = Path.of(a.get("output", "model.avro"));
-        Files.write(out, Codecs.MODEL_UPDATE.encode(update));
-        Path card = Path.of(out + ".card.json");
-        Files.writeString(card, modelCard(update, dataset, labelColumn, all, split, kind, params, m, trainSeconds));
-        System.out.printf("wrote %s (%,d bytes, %s v%d, signed) and %s%n", out, Files.size(out), modelId, version, card);
-        if (a.has("publish")) {
-            try (TopicWriter w = io.flowpulse.active.TrainingService.modelWriter(a.require("bootstrap-servers"))) {
-                w.send(a.get("topic", "models"), modelId, update.getCreatedMillis(), Codecs.MODEL_UPDATE, update);
+        long v = version != null ? version : Math.max(System.currentTimeMillis(), champion == null ? 0 : champion.getVersion() + 1);
+        ModelUpdate update = ModelTraining.signed(model, modelId, v, System.currentTimeMillis(), m.summary(), key);
+        Files.write(output, Codecs.MODEL_UPDATE.encode(update));
+        Path card = Path.of(output + ".card.json");
+        Files.writeString(card, modelCard(update, dataset, labelColumn, all, split, training.kind(), forest, m, trainSeconds));
+        System.out.printf("wrote %s (%,d bytes, %s v%d, signed) and %s%n", output, Files.size(output), modelId, v, card);
+        if (publish) {
+            try (TopicWriter w = io.flowpulse.active.TrainingService.modelWriter(kafka.require())) {
+                w.send(topic, modelId, update.getCreatedMillis(), Codecs.MODEL_UPDATE, update);
                 w.flush();
             }
-            System.out.println("published to " + a.get("topic", "models"));
+            System.out.println("published to " + topic);
         }
         return 0;
     }
-
-    /** The newest version of {@code modelId} on the models topic, or null. */
-    static ModelUpdate currentModel(String bootstrap, String topic, String modelId) {
-        return io.flowpulse.active.TrainingService.currentModel(bootstrap, topic, modelId);
-    }
-
-    /** --model, --trees, --depth as training parameters (depth default 14 for rf, 6 for gbt). */
-    static ModelTraining.Params trainingParams(CliArgs a, long seed) {
-        String kind = a.get("model", "rf");
-        if (!kind.equals("rf") && !kind.equals("lr") && !kind.equals("gbt")) {
-            throw new CliArgs.UsageException("--model rf, gbt or lr");
-        }
-        return new ModelTraining.Params(kind, a.getInt("trees", 100), a.getInt("depth", kind.equals("gbt") ? 6 : 14), seed);
-    }
-
-    /** Every Annotation on the topic, deduplicated by flow (last label wins); features by name (missing = NaN). */
-    static LabelledTable fromLabelsTopic(String bootstrap, String topic, List<String> features) {
-        java.util.Map<String, io.flowpulse.records.Annotation> byFlow = new java.util.LinkedHashMap<>();
-        try (io.flowpulse.local.TopicReader<io.flowpulse.records.Annotation> r =
-                new io.flowpulse.local.TopicReader<>(bootstrap, topic, Codecs.ANNOTATION)) {
-            r.drainToEnd(java.time.Duration.ofSeconds(60));
-            for (io.flowpulse.records.Annotation an : r.records()) {
-                byFlow.put(io.flowpulse.functions.FlowKeySelector.canonicalKey(an.getKey()) + "@" + an.getFlowStartMicros(), an);
-            }
-        }
-        List<String> names = new java.util.ArrayList<>();
-        if (features != null) {
-            names.addAll(features);
-        } else {
-            java.util.TreeSet<String> all = new java.util.TreeSet<>();
-            byFlow.values().forEach(an -> all.addAll(an.getFeatures().keySet()));
-            names.addAll(all);
-        }
-        List<double[]> rows = new java.util.ArrayList<>();
-        List<String> labels = new java.util.ArrayList<>();
-        for (io.flowpulse.records.Annotation an : byFlow.values()) {
-            double[] x = new double[names.size()];
-            for (int i = 0; i < x.length; i++) {
-                Double v = an.getFeatures().get(names.get(i));
-                x[i] = v == null ? Double.NaN : v;
-            }
-            rows.add(x);
-            labels.add(an.getLabel());
-        }
-        if (rows.isEmpty()) {
-            throw new CliArgs.UsageException("no labelled flows on topic " + topic);
-        }
-        return new LabelledTable(names, rows, labels);
-    }
-
-    static byte[] signingKey(CliArgs a) throws java.io.IOException {
-        if (a.has("signing-key-file")) {
-            return Files.readString(Path.of(a.get("signing-key-file", null))).trim().getBytes(StandardCharsets.UTF_8);
-        }
-        String env = System.getenv("FLOWPULSE_MODEL_KEY");
-        if (env == null || env.isBlank()) {
-            throw new CliArgs.UsageException("no signing key: give --signing-key-file or set FLOWPULSE_MODEL_KEY");
-        }
-        return env.trim().getBytes(StandardCharsets.UTF_8);
-    }
-
 
     private static String modelCard(ModelUpdate u, Path dataset, String labelColumn, LabelledTable all,
             LabelledTable[] split, String kind, ForestTrainer.Params p, ClassificationMetrics m, double trainSeconds) {

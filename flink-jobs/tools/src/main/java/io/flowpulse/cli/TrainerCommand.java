@@ -8,7 +8,10 @@ import io.flowpulse.ml.classify.ModelTraining;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./flowpulse trainer}: the long-running training service of the active-learning loop
@@ -16,69 +19,87 @@ import java.util.Set;
  * bounded global set (parallelism 1 by nature), retraining is a multi-second batch step that would
  * block a task thread and its checkpoints, and the store is persisted as Avro files it owns.
  */
-public final class TrainerCommand implements Command {
-    static final String HELP = String.join("\n",
-            "usage: ./flowpulse trainer --initial D0.csv --label-column C --bootstrap-servers H:P [options]",
-            "  consumes labels, keeps the labelled dataset (seeded from D0, bounded, class-balanced by undersampling,",
-            "  persisted), retrains after N new labels or on a schedule and publishes a signed new version to the models",
-            "  topic only if it beats the serving one on the held-out set",
-            "  --labels-topic T --models-topic T   default labels, models",
-            "  --features a,b --exclude a,b        feature columns of D0 (default every numeric column but the label)",
-            "  --holdout FILE.csv                  held-out set (same label column); default --holdout-fraction F of D0 (0.3)",
-            "  --retrain-after N                   new labels that trigger a retraining (default 100)",
-            "  --schedule 10m                      also retrain when this much time passed and any label is new",
-            "  --max-size N                        dataset bound (default 10000)",
-            "  --state-dir DIR                     store.avro and labels.offsets (default trainer-state): a restart resumes",
-            "  --model rf|gbt|lr --trees N --depth N --seed N   as in ./flowpulse train",
-            "  --model-id ID --signing-key-file FILE             (else FLOWPULSE_MODEL_KEY)",
-            "  --once                              take the labels present now, retrain if due, exit",
-            "");
+@Command(name = "trainer",
+        description = {"training service: labels in, bounded dataset, retrain, publish a signed model only if better", "",
+                "Consumes labels, keeps the labelled dataset (seeded from --initial, bounded, class-balanced by undersampling, "
+                        + "persisted), retrains after N new labels or on a schedule and publishes a signed new version to the "
+                        + "models topic only if it beats the serving one on the held-out set.", ""})
+public final class TrainerCommand implements Callable<Integer> {
+    @Option(names = "--initial", required = true, paramLabel = "D0.csv", description = "initial labelled set")
+    Path initialFile;
+
+    @Option(names = "--label-column", required = true, paramLabel = "C", description = "label column of the CSVs")
+    String labelColumn;
+
+    @Option(names = "--features", split = ",", paramLabel = "a,b", description = "feature columns (default: every numeric column but the label)")
+    List<String> features;
+
+    @Option(names = "--exclude", split = ",", paramLabel = "a,b", description = "columns never used as features")
+    List<String> exclude;
+
+    @Option(names = "--holdout", paramLabel = "FILE.csv", description = "held-out set (same label column); default: --holdout-fraction of --initial")
+    Path holdout;
+
+    @Option(names = "--holdout-fraction", paramLabel = "F", defaultValue = "0.3", description = "default ${DEFAULT-VALUE}")
+    double holdoutFraction;
+
+    @Option(names = "--retrain-after", paramLabel = "N", defaultValue = "100", description = "new labels that trigger a retraining (default ${DEFAULT-VALUE})")
+    int retrainAfter;
+
+    @Option(names = "--schedule", paramLabel = "DURATION", defaultValue = "0s", description = "also retrain when this much time passed and any label is new (e.g. 10m)")
+    Duration schedule;
+
+    @Option(names = "--max-size", paramLabel = "N", defaultValue = "10000", description = "dataset bound (default ${DEFAULT-VALUE})")
+    int maxSize;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "trainer-state", description = "store.avro and labels.offsets: a restart resumes (default ${DEFAULT-VALUE})")
+    Path stateDir;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Option(names = "--model-id", paramLabel = "ID", defaultValue = "flow-classifier", description = "default ${DEFAULT-VALUE}")
+    String modelId;
+
+    @Mixin
+    SigningKeyOptions signing;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--labels-topic", paramLabel = "TOPIC", defaultValue = "labels", description = "default ${DEFAULT-VALUE}")
+    String labelsTopic;
+
+    @Option(names = "--models-topic", paramLabel = "TOPIC", defaultValue = "models", description = "default ${DEFAULT-VALUE}")
+    String modelsTopic;
+
+    @Option(names = "--once", description = "take the labels present now, retrain if due, exit")
+    boolean once;
 
     @Override
-    public String name() {
-        return "trainer";
-    }
-
-    @Override
-    public String summary() {
-        return "training service: labels in, bounded dataset, retrain, publish a signed model only if better";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
-            System.out.print(HELP);
-            return 0;
-        }
-        CliArgs a = CliArgs.parse(args, Set.of("initial", "label-column", "features", "exclude", "holdout", "holdout-fraction",
-                "retrain-after", "schedule", "max-size", "state-dir", "model", "trees", "depth", "seed", "model-id",
-                "signing-key-file", "bootstrap-servers", "labels-topic", "models-topic"), Set.of("once"));
-        long seed = a.getLong("seed", 42);
-        String labelColumn = a.require("label-column");
-        List<String> features = a.has("features") ? List.of(a.get("features", "").split(",")) : null;
-        LabelledTable initial = LabelledTable.fromCsv(Path.of(a.require("initial")), labelColumn, features);
-        if (a.has("exclude")) {
-            initial = initial.without(List.of(a.get("exclude", "").split(",")));
+    public Integer call() throws Exception {
+        byte[] key = signing.key();
+        String bootstrap = kafka.require();
+        long seed = training.seed();
+        ModelTraining.Params params = training.params(100);
+        LabelledTable initial = InputFiles.labelledCsv(initialFile, "--initial", labelColumn, features);
+        if (exclude != null) {
+            initial = initial.without(exclude);
         }
         LabelledTable seedPart;
         LabelledTable heldOut;
-        if (a.has("holdout")) {
+        if (holdout != null) {
             seedPart = initial;
-            heldOut = LabelledTable.fromCsv(Path.of(a.get("holdout", null)), labelColumn, initial.names);
+            heldOut = InputFiles.labelledCsv(holdout, "--holdout", labelColumn, initial.names);
         } else {
-            LabelledTable[] split = initial.stratifiedSplit(a.getDouble("holdout-fraction", 0.3), seed);
+            LabelledTable[] split = initial.stratifiedSplit(holdoutFraction, seed);
             seedPart = split[0];
             heldOut = split[1];
         }
-        Path stateDir = Path.of(a.get("state-dir", "trainer-state"));
         LabelledTable seedTable = seedPart;
-        LabelledDatasetStore store = TrainingService.storeIn(stateDir, a.getInt("max-size", 10_000), seed,
-                s -> s.seed(seedTable, "initial"));
-        ModelTraining.Params params = TrainCommand.trainingParams(a, seed);
-        ActiveTrainer trainer = new ActiveTrainer(store, heldOut, params, a.get("model-id", "flow-classifier"),
-                TrainCommand.signingKey(a), a.getInt("retrain-after", 100), a.getDuration("schedule", Duration.ZERO));
-        try (TrainingService service = new TrainingService(a.require("bootstrap-servers"), a.get("labels-topic", "labels"),
-                a.get("models-topic", "models"), trainer, stateDir)) {
+        LabelledDatasetStore store = TrainingService.storeIn(stateDir, maxSize, seed, s -> s.seed(seedTable, "initial"));
+        ActiveTrainer trainer = new ActiveTrainer(store, heldOut, params, modelId, key, retrainAfter, schedule);
+        try (TrainingService service = new TrainingService(bootstrap, labelsTopic, modelsTopic, trainer, stateDir)) {
             System.out.printf("trainer: %,d labelled flows in the store %s, held-out %,d, champion %s%n", store.size(),
                     store.classCounts(), heldOut.size(), trainer.champion() == null ? "none"
                             : trainer.champion().getModelId() + " v" + trainer.champion().getVersion());
@@ -86,7 +107,7 @@ public final class TrainerCommand implements Command {
                 report(service.retrainNow(System.currentTimeMillis()));
             }
             do {
-                int n = service.poll(Duration.ofSeconds(a.has("once") ? 5 : 1));
+                int n = service.poll(Duration.ofSeconds(once ? 5 : 1));
                 if (n > 0) {
                     System.out.printf("trainer: +%d labels (%,d consumed), store %,d %s%n", n, service.consumed(),
                             store.size(), store.classCounts());
@@ -95,7 +116,7 @@ public final class TrainerCommand implements Command {
                 if (o != null) {
                     report(o);
                 }
-                if (a.has("once") && n == 0) {
+                if (once && n == 0) {
                     break;
                 }
             } while (true);

@@ -3,21 +3,24 @@ package io.flowpulse.sinks;
 import io.flowpulse.ml.features.FlowFeatureNames;
 import io.flowpulse.records.FlowFeatures;
 import io.flowpulse.records.FlowKey;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Writes flows as CSV to one local file: 5-tuple, start, end (microseconds since the epoch),
- * termination, then every feature of {@link FlowFeatureNames#ALL} by name. For bounded jobs on a
+ * Writes flows as CSV (Commons CSV) to one local file: 5-tuple, start, end (ISO-8601 UTC, to the
+ * microsecond), termination, then every feature of {@link FlowFeatureNames#ALL} by name. For bounded jobs on a
  * local cluster; run it with parallelism 1 (a single writer owns the file).
  */
 public final class FlowCsvSink implements Sink<FlowFeatures> {
@@ -29,34 +32,34 @@ public final class FlowCsvSink implements Sink<FlowFeatures> {
         this.path = path;
     }
 
-    public static String header() {
-        StringBuilder sb = new StringBuilder("src_ip,dst_ip,src_port,dst_port,protocol,start_micros,end_micros,termination");
-        for (String name : FlowFeatureNames.ALL) {
-            sb.append(',').append(name);
-        }
-        return sb.toString();
+    public static List<String> header() {
+        List<String> h = new ArrayList<>(List.of("src_ip", "dst_ip", "src_port", "dst_port", "protocol", "start", "end", "termination"));
+        h.addAll(FlowFeatureNames.ALL);
+        return h;
     }
 
-    public static String row(FlowFeatures f) {
+    public static List<Object> row(FlowFeatures f) {
         FlowKey k = f.getKey();
-        StringBuilder sb = new StringBuilder(1024)
-                .append(ip(k.getSrcIp())).append(',').append(ip(k.getDstIp())).append(',')
-                .append(k.getSrcPort()).append(',').append(k.getDstPort()).append(',').append(k.getProtocol()).append(',')
-                .append(f.getStartMicros()).append(',').append(f.getEndMicros()).append(',').append(f.getTermination());
+        List<Object> row = new ArrayList<>(FlowFeatureNames.ALL.size() + 8);
+        row.add(ip(k.getSrcIp()));
+        row.add(ip(k.getDstIp()));
+        row.add(k.getSrcPort());
+        row.add(k.getDstPort());
+        row.add(k.getProtocol());
+        row.add(RecordCsvWriter.iso(f.getStartMicros(), true));
+        row.add(RecordCsvWriter.iso(f.getEndMicros(), true));
+        row.add(f.getTermination());
         Map<String, Double> features = f.getFeatures();
         for (String name : FlowFeatureNames.ALL) {
             Double v = features.get(name);
-            sb.append(',');
-            if (v != null) {
+            if (v == null) {
+                row.add("");
+            } else {
                 double d = v;
-                if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-                    sb.append((long) d);
-                } else {
-                    sb.append(d);
-                }
+                row.add(d == Math.rint(d) && Math.abs(d) < 1e15 ? (Object) (long) d : (Object) d);
             }
         }
-        return sb.toString();
+        return row;
     }
 
     static String ip(ByteBuffer b) {
@@ -75,14 +78,12 @@ public final class FlowCsvSink implements Sink<FlowFeatures> {
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
-        BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
-        w.write(header());
-        w.newLine();
+        CSVPrinter w = new CSVPrinter(Files.newBufferedWriter(out, StandardCharsets.UTF_8),
+                CSVFormat.DEFAULT.builder().setHeader(header().toArray(String[]::new)).setRecordSeparator('\n').get());
         return new SinkWriter<>() {
             @Override
             public void write(FlowFeatures element, Context ctx) throws IOException {
-                w.write(row(element));
-                w.newLine();
+                w.printRecord(row(element));
             }
 
             @Override

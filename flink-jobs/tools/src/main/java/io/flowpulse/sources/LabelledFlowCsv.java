@@ -3,6 +3,9 @@ package io.flowpulse.sources;
 import io.flowpulse.records.FlowKey;
 import io.flowpulse.records.FlowRecord;
 import java.io.BufferedReader;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -59,8 +62,13 @@ public final class LabelledFlowCsv {
         }
         try (InputStream raw = Files.newInputStream(file);
                 InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String[] header = r.readLine().split(",", -1);
+                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                CSVParser csv = CSVParser.parse(reader, CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get())) {
+            java.util.Iterator<CSVRecord> r = csv.iterator();
+            if (!r.hasNext()) {
+                throw new IOException(file + " is empty");
+            }
+            String[] header = r.next().values();
             Map<String, Integer> col = new HashMap<>();
             for (int i = 0; i < header.length; i++) {
                 col.put(header[i].trim(), i);
@@ -69,12 +77,8 @@ public final class LabelledFlowCsv {
                 return readCic(r, header, col, labelColumn, sink);
             }
             long n = 0;
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] v = line.split(",", -1);
+            while (r.hasNext()) {
+                String[] v = r.next().values();
                 FlowRecord rec = FlowRecord.newBuilder()
                         .setKey(FlowKey.newBuilder()
                                 .setSrcIp(ip(v[col.get("SRC_IP")])).setDstIp(ip(v[col.get("DST_IP")]))
@@ -101,7 +105,7 @@ public final class LabelledFlowCsv {
         }
     }
 
-    private static long readCic(BufferedReader r, String[] header, Map<String, Integer> col, String labelColumn,
+    private static long readCic(java.util.Iterator<CSVRecord> r, String[] header, Map<String, Integer> col, String labelColumn,
             BiConsumer<FlowRecord, String> sink) throws IOException {
         List<Integer> featureColumns = new ArrayList<>();
         for (int i = 0; i < header.length; i++) {
@@ -111,12 +115,8 @@ public final class LabelledFlowCsv {
         }
         Integer lc = labelColumn == null ? null : col.get(labelColumn);
         long n = 0;
-        String line;
-        while ((line = r.readLine()) != null) {
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] v = line.split(",", -1);
+        while (r.hasNext()) {
+            String[] v = r.next().values();
             Map<String, Double> features = new HashMap<>();
             for (int c : featureColumns) {
                 features.put(header[c].trim(), number(v[c]));

@@ -39,7 +39,7 @@ class AnnotateCommandITCase {
                 }
                 w.flush();
             }
-            assertEquals(0, new AnnotateCommand().run(new String[] {"--rules", rules.toString(), "--bootstrap-servers",
+            assertEquals(0, FlowpulseCli.run(new String[] {"annotate", "--rules", rules.toString(), "--bootstrap-servers",
                     kafka.bootstrapServers()}));
             try (TopicReader<Annotation> labels = new TopicReader<>(kafka.bootstrapServers(), "labels", Codecs.ANNOTATION)) {
                 List<Annotation> got = labels.pollUntil(l -> l.size() >= 8, Duration.ofSeconds(30));
@@ -75,7 +75,7 @@ class AnnotateCommandITCase {
                 }
                 w.flush();
             }
-            assertEquals(0, new AnnotateCommand().run(new String[] {"--oracle", flows.toString(), "--oracle-column", "is_doh",
+            assertEquals(0, FlowpulseCli.run(new String[] {"annotate", "--oracle", flows.toString(), "--oracle-column", "is_doh",
                 "--label-map", "1=True,0=False", "--bootstrap-servers", kafka.bootstrapServers()}));
             try (TopicReader<Annotation> labels = new TopicReader<>(kafka.bootstrapServers(), "labels", Codecs.ANNOTATION)) {
                 labels.drainToEnd(Duration.ofSeconds(30));

@@ -25,7 +25,7 @@ class DemoCommandITCase {
         int code;
         System.setOut(new PrintStream(new TeeOutputStream(original, buffer), true, StandardCharsets.UTF_8));
         try {
-            code = new DemoCommand().run(new String[] {"--duration", "20s", "--port-days", "5", "--output", out.toString()});
+            code = FlowpulseCli.run(new String[] {"demo", "--duration", "20s", "--port-days", "5", "--output", out.toString()});
         } finally {
             System.setOut(original);
         }

@@ -22,7 +22,7 @@ class FlowsCommandITCase {
         Path pcap = Path.of(System.getProperty("flowpulse.shared.data", "../shared/data"))
                 .resolve("pcap/nfstream/pcaps/443-curl.pcap");
         Path csv = dir.resolve("flows.csv");
-        int rc = new FlowsCommand().run(new String[] {"--pcap", pcap.toString(), "--output", csv.toString()});
+        int rc = FlowpulseCli.run(new String[] {"flows", "--pcap", pcap.toString(), "--output", csv.toString()});
         assertEquals(0, rc);
         List<String> lines = Files.readAllLines(csv);
         String[] header = lines.get(0).split(",");

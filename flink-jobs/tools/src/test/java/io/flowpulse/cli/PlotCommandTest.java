@@ -26,7 +26,7 @@ class PlotCommandTest {
         Path in = dir.resolve("scores.csv");
         Files.writeString(in, csv);
         Path png = dir.resolve("chart.png");
-        assertEquals(0, new PlotCommand().run(new String[] {"--input", in.toString(), "--output", png.toString(),
+        assertEquals(0, FlowpulseCli.run(new String[] {"plot", "--input", in.toString(), "--output", png.toString(),
                 "--width", "800", "--height", "300"}));
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(800, img.getWidth());

@@ -37,7 +37,7 @@ class ReplayCommandITCase {
         assertTrue(expected.size() > 100, "packets in the capture: " + expected.size());
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
             kafka.createTopics(2, List.of("packets"));
-            assertEquals(0, new ReplayCommand().run(new String[] {"--pcap", pcap.toString(), "--max", "--topic", "packets",
+            assertEquals(0, FlowpulseCli.run(new String[] {"replay", "--pcap", pcap.toString(), "--max", "--topic", "packets",
                     "--bootstrap-servers", kafka.bootstrapServers()}));
             try (TopicReader<PacketEvent> reader = new TopicReader<>(kafka.bootstrapServers(), "packets", Codecs.PACKET_EVENT)) {
                 assertEquals(expected.size(), reader.endOffsetTotal(), "records in the topic");

@@ -1,7 +1,6 @@
 package io.flowpulse.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpulse.records.ModelKind;
@@ -17,13 +16,15 @@ class SavepointCommandTest {
 
     @Test
     void usageErrorsNameWhatIsMissing() throws Exception {
-        assertEquals(2, new SavepointCommand().run(new String[0]));
+        assertEquals(2, FlowpulseCli.run(new String[] {"savepoint"}));
         assertEquals(0, FlowpulseCli.run(new String[] {"savepoint", "--help"}));
-        assertTrue(assertThrows(CliArgs.UsageException.class, () -> new SavepointCommand().run(new String[] {"inspect"}))
-                .getMessage().contains("PATH"));
-        assertThrows(CliArgs.UsageException.class, () -> new SavepointCommand().run(new String[] {"rollback", "/sp"}));
-        assertThrows(CliArgs.UsageException.class,
-                () -> new SavepointCommand().run(new String[] {"set-model", "/sp", "--out", "/new"}), "--model is required");
+        CliRun noPath = CliRun.run("savepoint", "inspect");
+        assertEquals(2, noPath.exitCode, noPath.toString());
+        assertTrue(noPath.err.contains("PATH"), noPath.toString());
+        assertEquals(2, FlowpulseCli.run(new String[] {"savepoint", "rollback", "/sp"}));
+        CliRun noModel = CliRun.run("savepoint", "set-model", "/sp", "--out", "/new");
+        assertEquals(2, noModel.exitCode);
+        assertTrue(noModel.err.contains("--model"), noModel.toString());
     }
 
     @Test

@@ -23,8 +23,8 @@ class TrainCommandTest {
         Path key = dir.resolve("key");
         Files.writeString(key, "train-command-test-key-0123456789");
         Path v1 = dir.resolve("v1.avro");
-        assertEquals(0, new TrainCommand().run(new String[] {"--dataset", D0.toString(), "--label-column", "class",
-                "--trees", "20", "--depth", "8", "--model-id", "doh", "--version", "1", "--output", v1.toString(),
+        assertEquals(0, FlowpulseCli.run(new String[] {"train", "--dataset", D0.toString(), "--label-column", "class",
+                "--trees", "20", "--depth", "8", "--model-id", "doh", "--model-version", "1", "--output", v1.toString(),
                 "--signing-key-file", key.toString()}));
         ModelUpdate u = Codecs.MODEL_UPDATE.decode(Files.readAllBytes(v1));
         assertTrue(u.getMetrics().get("macro_f1") > 0.85, "macro F1 " + u.getMetrics());
@@ -37,16 +37,16 @@ class TrainCommandTest {
         // a 1-tree, depth-1 challenger is worse than the champion: refused unless --force
         Path v2 = dir.resolve("v2.avro");
         String[] weak = {"--dataset", D0.toString(), "--label-column", "class", "--trees", "1", "--depth", "1",
-                "--model-id", "doh", "--version", "2", "--output", v2.toString(), "--signing-key-file", key.toString(),
+                "--model-id", "doh", "--model-version", "2", "--output", v2.toString(), "--signing-key-file", key.toString(),
                 "--champion", v1.toString()};
-        assertEquals(3, new TrainCommand().run(weak));
+        assertEquals(3, FlowpulseCli.run(CliRun.with("train", weak)));
         assertTrue(!Files.exists(v2));
         String[] forced = java.util.Arrays.copyOf(weak, weak.length + 1);
         forced[weak.length] = "--force";
-        assertEquals(0, new TrainCommand().run(forced));
+        assertEquals(0, FlowpulseCli.run(CliRun.with("train", forced)));
         assertTrue(Files.exists(v2));
 
-        assertEquals(0, new EvaluateClassifierCommand().run(new String[] {"--model", v1.toString(), "--dataset",
+        assertEquals(0, FlowpulseCli.run(new String[] {"evaluate-classifier", "--model", v1.toString(), "--dataset",
                 D0.toString(), "--label-column", "class"}));
     }
 }

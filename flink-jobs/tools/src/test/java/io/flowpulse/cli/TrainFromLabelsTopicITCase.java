@@ -49,9 +49,9 @@ class TrainFromLabelsTopicITCase {
             Path key = dir.resolve("key");
             Files.writeString(key, "labels-topic-test-key-0123456789");
             Path out = dir.resolve("m.avro");
-            assertEquals(0, new TrainCommand().run(new String[] {"--labels-topic", "labels", "--bootstrap-servers",
+            assertEquals(0, FlowpulseCli.run(new String[] {"train", "--labels-topic", "labels", "--bootstrap-servers",
                     kafka.bootstrapServers(), "--model", "gbt", "--trees", "30", "--depth", "4", "--output", out.toString(),
-                    "--signing-key-file", key.toString(), "--model-id", "doh", "--version", "7"}));
+                    "--signing-key-file", key.toString(), "--model-id", "doh", "--model-version", "7"}));
             ModelUpdate u = Codecs.MODEL_UPDATE.decode(Files.readAllBytes(out));
             assertEquals(7, u.getVersion());
             assertTrue(u.getMetrics().get("macro_f1") > 0.85, u.getMetrics().toString());
@@ -63,12 +63,12 @@ class TrainFromLabelsTopicITCase {
             String[] publish = {"--labels-topic", "labels", "--bootstrap-servers", kafka.bootstrapServers(), "--model", "gbt",
                 "--trees", "30", "--depth", "4", "--output", dir.resolve("p1.avro").toString(), "--signing-key-file",
                 key.toString(), "--model-id", "doh", "--publish"};
-            assertEquals(0, new TrainCommand().run(publish));
+            assertEquals(0, FlowpulseCli.run(CliRun.with("train", publish)));
             String[] weak = {"--labels-topic", "labels", "--bootstrap-servers", kafka.bootstrapServers(), "--model", "rf",
                 "--trees", "1", "--depth", "1", "--output", dir.resolve("p2.avro").toString(), "--signing-key-file",
                 key.toString(), "--model-id", "doh", "--publish"};
-            assertEquals(3, new TrainCommand().run(weak));
-            ModelUpdate current = TrainCommand.currentModel(kafka.bootstrapServers(), "models", "doh");
+            assertEquals(3, FlowpulseCli.run(CliRun.with("train", weak)));
+            ModelUpdate current = io.flowpulse.active.TrainingService.currentModel(kafka.bootstrapServers(), "models", "doh");
             assertEquals("flowpulse-gbt-v1", current.getFormat(), "the champion still serves");
         }
     }

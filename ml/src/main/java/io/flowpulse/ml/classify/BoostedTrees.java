@@ -1,7 +1,5 @@
 package io.flowpulse.ml.classify;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -15,12 +13,10 @@ import java.util.List;
  * the margin of one class, and the probabilities are the softmax of the margins. No allocation per
  * prediction: the margins are computed in the output array.
  */
-public final class BoostedTrees implements ClassifierModel {
+public final class BoostedTrees extends ClassifierPayload {
     public static final String FORMAT = "flowpulse-gbt-v1";
     private static final int MAX_NODES = 50_000_000;
 
-    private final FeatureSchema schema;
-    private final List<String> labels;
     private final int[] roots;
     private final int[] treeClass;
     private final int[] feature;
@@ -30,8 +26,9 @@ public final class BoostedTrees implements ClassifierModel {
     private final int[] missing;
     private final float[] leaf;
 
-    public BoostedTrees(FeatureSchema schema, List<String> labels, int[] roots, int[] treeClass, int[] feature,
-            float[] threshold, int[] yes, int[] no, int[] missing, float[] leaf) {
+    /** Checks the arrays; returns the schema (a constructor runs this before {@code super}). */
+    private static FeatureSchema validated(FeatureSchema schema, List<String> labels, int[] roots, int[] treeClass,
+            int[] feature, float[] threshold, int[] yes, int[] no, int[] missing, float[] leaf) {
         int n = feature.length;
         if (threshold.length != n || yes.length != n || no.length != n || missing.length != n || leaf.length != n
                 || treeClass.length != roots.length) {
@@ -48,8 +45,12 @@ public final class BoostedTrees implements ClassifierModel {
                 throw new IllegalArgumentException("bad tree " + t);
             }
         }
-        this.schema = schema;
-        this.labels = List.copyOf(labels);
+        return schema;
+    }
+
+    public BoostedTrees(FeatureSchema schema, List<String> labels, int[] roots, int[] treeClass, int[] feature,
+            float[] threshold, int[] yes, int[] no, int[] missing, float[] leaf) {
+        super(validated(schema, labels, roots, treeClass, feature, threshold, yes, no, missing, leaf), labels);
         this.roots = roots;
         this.treeClass = treeClass;
         this.feature = feature;
@@ -67,16 +68,6 @@ public final class BoostedTrees implements ClassifierModel {
     @Override
     public String format() {
         return FORMAT;
-    }
-
-    @Override
-    public FeatureSchema featureSchema() {
-        return schema;
-    }
-
-    @Override
-    public List<String> labels() {
-        return labels;
     }
 
     public int trees() {
@@ -101,35 +92,33 @@ public final class BoostedTrees implements ClassifierModel {
     }
 
     @Override
-    public byte[] encode() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(feature.length * 24 + 256);
-            DataOutputStream out = new DataOutputStream(bytes);
-            ModelPayloads.writeHeader(out, schema, labels);
-            out.writeInt(roots.length);
-            for (int t = 0; t < roots.length; t++) {
-                out.writeInt(roots[t]);
-                out.writeInt(treeClass[t]);
-            }
-            out.writeInt(feature.length);
-            for (int i = 0; i < feature.length; i++) {
-                out.writeInt(feature[i]);
-                out.writeFloat(threshold[i]);
-                out.writeInt(yes[i]);
-                out.writeInt(no[i]);
-                out.writeInt(missing[i]);
-                out.writeFloat(leaf[i]);
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+    protected int sizeHint() {
+        return feature.length * 24 + 256;
+    }
+
+    @Override
+    protected void writeBody(DataOutputStream out) throws IOException {
+        out.writeInt(roots.length);
+        for (int t = 0; t < roots.length; t++) {
+            out.writeInt(roots[t]);
+            out.writeInt(treeClass[t]);
+        }
+        out.writeInt(feature.length);
+        for (int i = 0; i < feature.length; i++) {
+            out.writeInt(feature[i]);
+            out.writeFloat(threshold[i]);
+            out.writeInt(yes[i]);
+            out.writeInt(no[i]);
+            out.writeInt(missing[i]);
+            out.writeFloat(leaf[i]);
         }
     }
 
     public static BoostedTrees decode(byte[] payload) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-        FeatureSchema schema = FeatureSchema.read(in);
-        List<String> labels = ModelPayloads.readLabels(in);
+        Header h = readHeader(payload);
+        DataInputStream in = h.in();
+        FeatureSchema schema = h.schema();
+        List<String> labels = h.labels();
         int k = labels.size();
         int t = in.readInt();
         if (t < 1 || (long) t * 8 > payload.length) {

@@ -1,7 +1,5 @@
 package io.flowpulse.ml.classify;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -14,12 +12,10 @@ import java.util.List;
  * {@code x[feature] > threshold} (a missing feature, NaN, is 0), as in Tribuo's CART. Probabilities are the mean
  * of the trees' leaf distributions (Tribuo's fully weighted voting). No allocation per prediction.
  */
-public final class CompactForest implements ClassifierModel {
+public final class CompactForest extends ClassifierPayload {
     public static final String FORMAT = "flowpulse-forest-v1";
     private static final int MAX_NODES = 50_000_000;
 
-    private final FeatureSchema schema;
-    private final List<String> labels;
     private final int[] roots;
     private final int[] feature;
     private final double[] threshold;
@@ -30,8 +26,7 @@ public final class CompactForest implements ClassifierModel {
 
     public CompactForest(FeatureSchema schema, List<String> labels, int[] roots, int[] feature, double[] threshold,
             int[] left, int[] right, double[] leafProbs) {
-        this.schema = schema;
-        this.labels = List.copyOf(labels);
+        super(schema, labels);
         this.roots = roots;
         this.feature = feature;
         this.threshold = threshold;
@@ -58,16 +53,6 @@ public final class CompactForest implements ClassifierModel {
     @Override
     public String format() {
         return FORMAT;
-    }
-
-    @Override
-    public FeatureSchema featureSchema() {
-        return schema;
-    }
-
-    @Override
-    public List<String> labels() {
-        return labels;
     }
 
     public int trees() {
@@ -102,35 +87,33 @@ public final class CompactForest implements ClassifierModel {
     }
 
     @Override
-    public byte[] encode() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(feature.length * 40 + 256);
-            DataOutputStream out = new DataOutputStream(bytes);
-            ModelPayloads.writeHeader(out, schema, labels);
-            out.writeInt(roots.length);
-            for (int r : roots) {
-                out.writeInt(r);
-            }
-            out.writeInt(feature.length);
-            for (int i = 0; i < feature.length; i++) {
-                out.writeInt(feature[i]);
-                out.writeDouble(threshold[i]);
-                out.writeInt(left[i]);
-                out.writeInt(right[i]);
-            }
-            for (double p : leafProbs) {
-                out.writeDouble(p);
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+    protected int sizeHint() {
+        return feature.length * 40 + 256;
+    }
+
+    @Override
+    protected void writeBody(DataOutputStream out) throws IOException {
+        out.writeInt(roots.length);
+        for (int r : roots) {
+            out.writeInt(r);
+        }
+        out.writeInt(feature.length);
+        for (int i = 0; i < feature.length; i++) {
+            out.writeInt(feature[i]);
+            out.writeDouble(threshold[i]);
+            out.writeInt(left[i]);
+            out.writeInt(right[i]);
+        }
+        for (double p : leafProbs) {
+            out.writeDouble(p);
         }
     }
 
     public static CompactForest decode(byte[] payload) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-        FeatureSchema schema = FeatureSchema.read(in);
-        List<String> labels = ModelPayloads.readLabels(in);
+        Header h = readHeader(payload);
+        DataInputStream in = h.in();
+        FeatureSchema schema = h.schema();
+        List<String> labels = h.labels();
         int k = labels.size();
         int t = in.readInt();
         if (t < 1 || t > 100_000) {

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /** A labelled feature table: named numeric columns, one label per row. Plain Java. */
 public final class LabelledTable {
@@ -40,13 +43,20 @@ public final class LabelledTable {
         String[] header;
         try (InputStream in0 = Files.newInputStream(file);
                 InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(in0) : in0;
-                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            header = r.readLine().split(",", -1);
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (!line.isBlank()) {
-                    raw.add(line.split(",", -1));
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                CSVParser csv = CSVParser.parse(r, CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get())) {
+            java.util.Iterator<CSVRecord> it = csv.iterator();
+            if (!it.hasNext()) {
+                throw new IllegalArgumentException("empty file " + file);
+            }
+            header = it.next().values();
+            while (it.hasNext()) {
+                CSVRecord rec = it.next();
+                if (rec.size() < header.length) {
+                    throw new IllegalArgumentException("line " + csv.getCurrentLineNumber() + " has " + rec.size()
+                            + " columns, the header " + header.length);
                 }
+                raw.add(rec.values());
             }
         }
         Map<String, Integer> col = new LinkedHashMap<>();

@@ -1,7 +1,5 @@
 package io.flowpulse.ml.classify;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -13,11 +11,9 @@ import java.util.List;
  * standard deviation (a missing feature counts as the mean), then softmax(W z + b). No allocation
  * per prediction.
  */
-public final class LinearModel implements ClassifierModel {
+public final class LinearModel extends ClassifierPayload {
     public static final String FORMAT = "flowpulse-linear-v1";
 
-    private final FeatureSchema schema;
-    private final List<String> labels;
     private final double[] mean;
     private final double[] std;
     /** weights[c * n + j]. */
@@ -25,13 +21,12 @@ public final class LinearModel implements ClassifierModel {
     private final double[] bias;
 
     public LinearModel(FeatureSchema schema, List<String> labels, double[] mean, double[] std, double[] weights, double[] bias) {
+        super(schema, labels);
         int n = schema.size();
         int k = labels.size();
         if (mean.length != n || std.length != n || weights.length != (long) n * k || bias.length != k) {
             throw new IllegalArgumentException("inconsistent linear model arrays");
         }
-        this.schema = schema;
-        this.labels = List.copyOf(labels);
         this.mean = mean;
         this.std = std;
         this.weights = weights;
@@ -46,16 +41,6 @@ public final class LinearModel implements ClassifierModel {
     @Override
     public String format() {
         return FORMAT;
-    }
-
-    @Override
-    public FeatureSchema featureSchema() {
-        return schema;
-    }
-
-    @Override
-    public List<String> labels() {
-        return labels;
     }
 
     @Override
@@ -74,31 +59,24 @@ public final class LinearModel implements ClassifierModel {
     }
 
     @Override
-    public byte[] encode() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
-            ModelPayloads.writeHeader(out, schema, labels);
-            for (int j = 0; j < mean.length; j++) {
-                out.writeDouble(mean[j]);
-                out.writeDouble(std[j]);
-            }
-            for (double w : weights) {
-                out.writeDouble(w);
-            }
-            for (double b : bias) {
-                out.writeDouble(b);
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+    protected void writeBody(DataOutputStream out) throws IOException {
+        for (int j = 0; j < mean.length; j++) {
+            out.writeDouble(mean[j]);
+            out.writeDouble(std[j]);
+        }
+        for (double w : weights) {
+            out.writeDouble(w);
+        }
+        for (double b : bias) {
+            out.writeDouble(b);
         }
     }
 
     public static LinearModel decode(byte[] payload) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-        FeatureSchema schema = FeatureSchema.read(in);
-        List<String> labels = ModelPayloads.readLabels(in);
+        Header h = readHeader(payload);
+        DataInputStream in = h.in();
+        FeatureSchema schema = h.schema();
+        List<String> labels = h.labels();
         int k = labels.size();
         int n = schema.size();
         if ((long) n * k * 8 > payload.length) {

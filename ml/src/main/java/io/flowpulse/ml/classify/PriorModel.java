@@ -1,7 +1,5 @@
 package io.flowpulse.ml.classify;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -13,22 +11,19 @@ import java.util.List;
  * stump). A baseline and a test double that goes through the same encode/decode and serving path
  * as real models.
  */
-public final class PriorModel implements ClassifierModel {
+public final class PriorModel extends ClassifierPayload {
     public static final String FORMAT = "flowpulse-stump-v1";
 
-    private final FeatureSchema schema;
-    private final List<String> labels;
     private final int feature;
     private final double threshold;
     private final double[] below;
     private final double[] above;
 
     public PriorModel(FeatureSchema schema, List<String> labels, int feature, double threshold, double[] below, double[] above) {
+        super(schema, labels);
         if (below.length != labels.size() || above.length != labels.size()) {
             throw new IllegalArgumentException("one probability per label");
         }
-        this.schema = schema;
-        this.labels = List.copyOf(labels);
         this.feature = feature;
         this.threshold = threshold;
         this.below = below.clone();
@@ -41,43 +36,26 @@ public final class PriorModel implements ClassifierModel {
     }
 
     @Override
-    public FeatureSchema featureSchema() {
-        return schema;
-    }
-
-    @Override
-    public List<String> labels() {
-        return labels;
-    }
-
-    @Override
     public void predictProba(double[] x, double[] out) {
         double[] p = x[feature] <= threshold ? below : above;
         System.arraycopy(p, 0, out, 0, p.length);
     }
 
     @Override
-    public byte[] encode() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
-            ModelPayloads.writeHeader(out, schema, labels);
-            out.writeInt(feature);
-            out.writeDouble(threshold);
-            for (int i = 0; i < labels.size(); i++) {
-                out.writeDouble(below[i]);
-                out.writeDouble(above[i]);
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+    protected void writeBody(DataOutputStream out) throws IOException {
+        out.writeInt(feature);
+        out.writeDouble(threshold);
+        for (int i = 0; i < labels.size(); i++) {
+            out.writeDouble(below[i]);
+            out.writeDouble(above[i]);
         }
     }
 
     public static PriorModel decode(byte[] payload) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-        FeatureSchema schema = FeatureSchema.read(in);
-        List<String> labels = ModelPayloads.readLabels(in);
+        Header h = readHeader(payload);
+        DataInputStream in = h.in();
+        FeatureSchema schema = h.schema();
+        List<String> labels = h.labels();
         int n = labels.size();
         int feature = in.readInt();
         if (feature < 0 || feature >= schema.size()) {

@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * A time series from a CSV file {@code timestamp,value[,label]} with a header. Timestamps are
@@ -63,13 +66,21 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
      * Reads the file. {@code labelColumn} null: use a column named {@code label} when present.
      */
     public static LabeledSeries read(Path file, String labelColumn) throws IOException {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (header == null) {
+        // Blank lines are kept as records (and skipped below) so that a record's number is its line number.
+        CSVFormat format = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(false).setTrim(true).get();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                CSVParser csv = CSVParser.parse(in, format)) {
+            java.util.Iterator<CSVRecord> it = csv.iterator();
+            CSVRecord headerRecord = null;
+            while (headerRecord == null && hasNext(it, file)) {
+                CSVRecord r = it.next();
+                headerRecord = blank(r) ? null : r;
+            }
+            if (headerRecord == null) {
                 throw new SeriesFormatException(file + ": empty file (expected a header timestamp,value[,label])");
             }
             List<String> names = new ArrayList<>();
-            for (String h : split(header)) {
+            for (String h : headerRecord.values()) {
                 names.add(h.toLowerCase(Locale.ROOT));
             }
             int timeCol = indexOf(names, 0, "timestamp", "time", "ts");
@@ -80,14 +91,12 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
             }
             List<long[]> rows = new ArrayList<>();
             List<Double> values = new ArrayList<>();
-            String line;
-            int lineNo = 1;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
+            while (hasNext(it, file)) {
+                CSVRecord rec = it.next();
+                if (blank(rec)) {
                     continue;
                 }
-                String[] f = split(line);
+                String[] f = rec.values();
                 try {
                     if (f.length <= Math.max(timeCol, valueCol)) {
                         throw new IllegalArgumentException("expected " + names.size() + " columns, found " + f.length);
@@ -100,7 +109,8 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
                     values.add(v);
                 } catch (RuntimeException e) {
                     String why = e instanceof NumberFormatException ? "not a number" : e.getMessage();
-                    throw new SeriesFormatException(file + ":" + lineNo + ": " + why + " in '" + abbreviate(line) + "'");
+                    throw new SeriesFormatException(file + ":" + rec.getRecordNumber() + ": " + why + " in '"
+                            + abbreviate(String.join(",", f)) + "'");
                 }
             }
             if (rows.isEmpty()) {
@@ -157,16 +167,18 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
         return fallback;
     }
 
-    private static String[] split(String line) {
-        String[] f = line.split(",", -1);
-        for (int i = 0; i < f.length; i++) {
-            String s = f[i].trim();
-            if (s.length() >= 2 && s.charAt(0) == '"' && s.charAt(s.length() - 1) == '"') {
-                s = s.substring(1, s.length() - 1);
-            }
-            f[i] = s;
+    private static boolean blank(CSVRecord r) {
+        return r.size() == 1 && r.get(0).isEmpty();
+    }
+
+    /** {@code it.hasNext()}, with a malformed CSV (an unclosed quote, say) as a one-line {@link SeriesFormatException}. */
+    private static boolean hasNext(java.util.Iterator<CSVRecord> it, Path file) throws SeriesFormatException {
+        try {
+            return it.hasNext();
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new SeriesFormatException(file + ": malformed CSV: " + cause.getMessage().replace('\n', ' '));
         }
-        return f;
     }
 
     /**

@@ -1,7 +1,5 @@
-package io.flowpulse.functions;
+package io.flowpulse.patterns;
 
-import io.flowpulse.patterns.EscalationParams;
-import io.flowpulse.patterns.EscalationSignal;
 import io.flowpulse.records.Alert;
 import io.flowpulse.records.AlertState;
 import io.flowpulse.records.Direction;

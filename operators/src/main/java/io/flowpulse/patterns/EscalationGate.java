@@ -1,6 +1,5 @@
-package io.flowpulse.functions;
+package io.flowpulse.patterns;
 
-import io.flowpulse.patterns.EscalationParams;
 import io.flowpulse.records.AnomalyScore;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

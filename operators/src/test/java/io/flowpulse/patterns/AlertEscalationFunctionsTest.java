@@ -1,10 +1,10 @@
-package io.flowpulse.functions;
+package io.flowpulse.patterns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowpulse.patterns.EscalationParams;
-import io.flowpulse.patterns.EscalationSignal;
+import io.flowpulse.functions.AnomalyKeySelector;
+import io.flowpulse.functions.PortPointKeySelector;
 import io.flowpulse.records.Alert;
 import io.flowpulse.records.AlertState;
 import io.flowpulse.records.AnomalyScore;
