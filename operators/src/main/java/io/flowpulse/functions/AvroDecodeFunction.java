@@ -44,6 +44,10 @@ public class AvroDecodeFunction<T extends org.apache.avro.specific.SpecificRecor
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<T> out) {
+        if (raw.sourceError != null) {
+            deadLetter(raw, ctx, "undecodable-at-source", raw.sourceError, null);
+            return;
+        }
         if (raw.value != null && raw.value.length > maxRecordBytes) {
             deadLetter(raw, ctx, "oversized-record",
                     raw.value.length + " bytes > limit " + maxRecordBytes, null);

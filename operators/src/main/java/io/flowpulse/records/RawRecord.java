@@ -16,6 +16,11 @@ public class RawRecord implements java.io.Serializable {
     public long offset;
     public long kafkaTimestamp;
     public byte[] value;
+    /**
+     * Set by a source that already knows the value is unusable (e.g. an undecodable NetFlow datagram),
+     * with the reason; the decode step sends such a record straight to the dead letters. Null otherwise.
+     */
+    public String sourceError;
 
     public RawRecord() {}
 

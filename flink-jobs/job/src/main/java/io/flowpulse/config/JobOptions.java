@@ -67,6 +67,16 @@ public final class JobOptions {
     public static final ConfigOption<String> TOPIC_LABELS = topic("labels", "Annotation input for training: labels fed back");
     public static final ConfigOption<String> TOPIC_DEAD_LETTERS = topic("dead-letters", "DeadLetter output: records that could not be used, with the reason");
 
+    // ---- exporter flow records: Kafka (default) or the job's own NetFlow/IPFIX collector ----
+    public static final ConfigOption<String> FLOW_RECORDS_SOURCE = ConfigOptions.key("flow-records.source")
+            .stringType().defaultValue("kafka")
+            .withDescription("Where exporter flow records come from: 'kafka' (the flow-records topic, e.g. written by "
+                    + "./flowpulse collect) or 'udp://HOST:PORT' to receive NetFlow v5/v9/IPFIX exports in the job itself "
+                    + "(one reader; UDP has no replay, so a restart loses what arrives meanwhile).");
+    public static final ConfigOption<Duration> NETFLOW_TEMPLATE_LIFETIME = ConfigOptions.key("flow-records.template-lifetime")
+            .durationType().defaultValue(Duration.ofMinutes(30))
+            .withDescription("A NetFlow v9/IPFIX template not refreshed by its exporter for this long expires (RFC 7011 8.4).");
+
     // ---- input hygiene and event time ----
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("input.max-record-bytes")
             .intType().defaultValue(64 * 1024)

@@ -46,7 +46,8 @@ public enum Operators {
     ANNOTATION_BUDGET("annotation-budget", "Annotation requests: budget per window"),
     ANNOTATION_REQUESTS_SINK("annotation-requests-sink", "Kafka sink: annotation-requests"),
     PACKETS_TO_FLOW_PACKETS("packets-to-flow-packets", "PacketEvent to FlowPacket"),
-    ANNOTATION_EVENT_TIME("annotation-event-time", "Annotation requests: event time of the flow");
+    ANNOTATION_EVENT_TIME("annotation-event-time", "Annotation requests: event time of the flow"),
+    FLOW_RECORDS_UDP_SOURCE("flow-records-udp-source", "UDP source: NetFlow/IPFIX exports");
 
     private final String uid;
     private final String displayName;

@@ -4,7 +4,11 @@ import io.flowpulse.config.JobOptions;
 import io.flowpulse.records.codec.Codecs;
 import io.flowpulse.functions.FlowKeySelector;
 import io.flowpulse.sinks.KafkaSinks;
+import io.flowpulse.records.RawRecord;
 import io.flowpulse.sources.KafkaSources;
+import io.flowpulse.sources.netflow.ExportListenAddress;
+import io.flowpulse.sources.netflow.NetFlowUdpSource;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -39,9 +43,18 @@ public final class FlowpulseJob {
     public static FlowpulseSources kafkaSources(Configuration conf) {
         return new FlowpulseSources(
                 KafkaSources.raw(conf, JobOptions.TOPIC_PACKETS),
-                KafkaSources.raw(conf, JobOptions.TOPIC_FLOW_RECORDS),
+                flowRecordsSource(conf),
                 KafkaSources.raw(conf, JobOptions.TOPIC_PORT_SAMPLES),
                 KafkaSources.raw(conf, JobOptions.TOPIC_MODELS));
+    }
+
+    /** The flow-records topic, or the job's own UDP collector when {@code flow-records.source} is {@code udp://...}. */
+    static Source<RawRecord, ?, ?> flowRecordsSource(Configuration conf) {
+        String source = conf.get(JobOptions.FLOW_RECORDS_SOURCE);
+        if (source.equals("kafka")) {
+            return KafkaSources.raw(conf, JobOptions.TOPIC_FLOW_RECORDS);
+        }
+        return new NetFlowUdpSource(ExportListenAddress.parse(source), conf.get(JobOptions.NETFLOW_TEMPLATE_LIFETIME));
     }
 
     public static FlowpulseSinks kafkaSinks(Configuration conf) {

@@ -95,7 +95,9 @@ public final class FlowpulseTopology {
             // consumers, and a source without watermarks would hold the union's watermark back
             SingleOutputStreamOperator<FlowRecord> records = decode(env, sources.flowRecords(),
                     eventTime(RawEventTime.flowRecords(bounds), outOfOrderness, idleness),
-                    Operators.FLOW_RECORDS_SOURCE, Operators.FLOW_RECORDS_DECODE, Codecs.FLOW_RECORD,
+                    sources.flowRecords() instanceof io.flowpulse.sources.netflow.NetFlowUdpSource
+                            ? Operators.FLOW_RECORDS_UDP_SOURCE : Operators.FLOW_RECORDS_SOURCE,
+                    Operators.FLOW_RECORDS_DECODE, Codecs.FLOW_RECORD,
                     RecordValidators.withEventTime(RecordValidators::flowRecord, r -> r.getEndMicros() / 1000, bounds),
                     maxBytes, deadLetters);
             flows.add(records.map(new FlowRecordToFeatures())

@@ -68,6 +68,8 @@ public final class BenchInput {
             case FLOWS -> flows(n, sharedData.resolve("flows/cesnet_alf_doh/alf_trapcap_flows.csv.gz"),
                     sharedData.resolve("flows/cesnet_alf_doh/conf/doh_D0.csv"));
             case PORTS -> ports(n);
+            case COLLECTOR -> collector(n, System.getProperty("flowpulse.bench.exports") == null ? null
+                    : Path.of(System.getProperty("flowpulse.bench.exports")));
         };
     }
 
@@ -125,6 +127,52 @@ public final class BenchInput {
         return sorted(BenchScenario.FLOWS, values, times, distinct.size(), trainedModel(trainingCsv),
                 String.format("%s (%,d exporter flows) repeated with time offsets to %,d flows; random forest from %s",
                         flowsCsv.getFileName(), base.size(), n, trainingCsv.getFileName()));
+    }
+
+    /**
+     * The flow records the collector decodes from softflowd's recorded exports, repeated with time
+     * offsets, and a signed classifier on their packet counts (exporter records carry no per-packet
+     * arrays, so the DoH forest of the flows scenario does not apply).
+     */
+    static BenchInput collector(int n, Path exportsDir) throws IOException {
+        List<FlowRecord> base;
+        try {
+            // from 2025-01-01 on, one copy after the other
+            base = CollectorBenchmark.decodeRebased(CollectorBenchmark.exports(exportsDir), 1_735_689_600_000_000L);
+        } catch (io.flowpulse.sources.netflow.NetFlowDecodeException e) {
+            throw new IOException("recorded exports do not decode: " + e.getMessage(), e);
+        }
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (FlowRecord r : base) {
+            min = Math.min(min, r.getStartMicros());
+            max = Math.max(max, r.getEndMicros());
+        }
+        long period = max - min + 1_000_000L;
+        Set<String> distinct = new HashSet<>();
+        byte[][] values = new byte[n][];
+        long[] times = new long[n];
+        for (int i = 0; i < n; i++) {
+            FlowRecord r = base.get(i % base.size());
+            long shift = (long) (i / base.size()) * period;
+            if (shift != 0) {
+                r = FlowRecord.newBuilder(r).setStartMicros(r.getStartMicros() + shift).setEndMicros(r.getEndMicros() + shift).build();
+            }
+            distinct.add(FlowKeySelector.canonicalKey(r.getKey()));
+            values[i] = Codecs.FLOW_RECORD.encode(r);
+            times[i] = Math.floorDiv(r.getEndMicros(), 1000);
+        }
+        io.flowpulse.ml.classify.PriorModel m = new io.flowpulse.ml.classify.PriorModel(
+                new io.flowpulse.ml.classify.FeatureSchema(List.of("bidirectional_packets"), 1), List.of("small", "large"), 0, 10,
+                new double[] {0.9, 0.1}, new double[] {0.1, 0.9});
+        byte[] payload = m.encode();
+        ModelUpdate model = ModelUpdate.newBuilder().setModelId("bench-size").setKind(ModelKind.FLOW_CLASSIFIER).setVersion(1)
+                .setCreatedMillis(1).setFormat(m.format()).setPayload(ByteBuffer.wrap(payload))
+                .setSignature(ByteBuffer.wrap(new ModelSigner(MODEL_KEY).sign("bench-size", "FLOW_CLASSIFIER", 1, m.format(), payload)))
+                .build();
+        return sorted(BenchScenario.COLLECTOR, values, times, distinct.size(), model,
+                String.format("%,d flow records decoded from softflowd's recorded exports (%s) repeated with time offsets to %,d;"
+                        + " classifier on bidirectional_packets", base.size(), exportsDir == null ? "testkit" : exportsDir, n));
     }
 
     /** Simulated 5-minute counters of 16 series per device (daily/weekly seasonality, wraps, resets, anomalies). */

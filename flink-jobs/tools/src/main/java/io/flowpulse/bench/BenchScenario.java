@@ -9,7 +9,9 @@ public enum BenchScenario {
     /** exporter FlowRecords -> features -> FlowClassifierFunction (model broadcast) -> classifications. */
     FLOWS("flow-records", "classifications"),
     /** port samples -> resampler -> Holt-Winters detector -> CEP escalation -> anomalies, alerts. */
-    PORTS("port-samples", "anomalies");
+    PORTS("port-samples", "anomalies"),
+    /** softflowd's recorded NetFlow/IPFIX exports: decode rate, then the decoded FlowRecords -> features -> classifications. */
+    COLLECTOR("flow-records", "classifications");
 
     /** Default name of the input topic. */
     public final String inputTopic;

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowpulse.ml.detectors.RandomCutForestDetector;
 import io.flowpulse.ml.detectors.StlResidualDetector;
 import io.flowpulse.ml.eval.LabeledSeries;
+import io.flowpulse.records.FlowKey;
+import io.flowpulse.records.FlowRecord;
+import io.flowpulse.sources.netflow.NetFlowDecodeException;
+import io.flowpulse.sources.netflow.NetFlowDecoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -294,11 +298,11 @@ public final class PeerComparison {
         return out;
     }
 
-    /** Receives NetFlow v9 export datagrams (templates + data) and sums packets/bytes per conversation. */
+    /** Receives NetFlow v9 export datagrams and sums packets/bytes per conversation ({@link NetFlowDecoder}). */
     static final class NetFlowV9Collector implements Runnable {
         final DatagramSocket socket;
         final Map<String, Counts> flows = new HashMap<>();
-        final Map<Integer, int[][]> templates = new HashMap<>();
+        final NetFlowDecoder decoder = new NetFlowDecoder();
         volatile boolean stopping;
         long records;
 
@@ -325,96 +329,35 @@ public final class PeerComparison {
                         }
                         continue;
                     }
-                    decode(ByteBuffer.wrap(p.getData(), 0, p.getLength()));
+                    decode(p);
                 }
             } catch (IOException e) {
                 // socket closed
             }
         }
 
-        synchronized void decode(ByteBuffer b) {
-            if (b.remaining() < 20 || b.getShort(0) != 9) {
-                return;
-            }
-            b.position(20);
-            while (b.remaining() >= 4) {
-                int start = b.position();
-                int id = b.getShort() & 0xffff;
-                int length = b.getShort() & 0xffff;
-                if (length < 4 || start + length > b.limit()) {
-                    return;
-                }
-                int end = start + length;
-                if (id == 0) {
-                    while (b.position() + 4 <= end) {
-                        int templateId = b.getShort() & 0xffff;
-                        int count = b.getShort() & 0xffff;
-                        int[][] fields = new int[count][2];
-                        for (int i = 0; i < count; i++) {
-                            fields[i][0] = b.getShort() & 0xffff;
-                            fields[i][1] = b.getShort() & 0xffff;
-                        }
-                        templates.put(templateId, fields);
-                    }
-                } else if (id >= 256 && templates.containsKey(id)) {
-                    int[][] fields = templates.get(id);
-                    int size = 0;
-                    for (int[] f : fields) {
-                        size += f[1];
-                    }
-                    while (b.position() + size <= end && size > 0) {
-                        record(b, fields);
-                    }
-                }
-                b.position(end);
-            }
-        }
-
-        private void record(ByteBuffer b, int[][] fields) {
-            String src = null;
-            String dst = null;
-            int sport = 0;
-            int dport = 0;
-            int proto = 0;
-            long packets = 0;
-            long bytes = 0;
-            for (int[] f : fields) {
-                byte[] v = new byte[f[1]];
-                b.get(v);
-                switch (f[0]) {
-                    case 1 -> bytes = unsigned(v);
-                    case 2 -> packets = unsigned(v);
-                    case 4 -> proto = (int) unsigned(v);
-                    case 7 -> sport = (int) unsigned(v);
-                    case 11 -> dport = (int) unsigned(v);
-                    case 8, 27 -> src = address(v);
-                    case 12, 28 -> dst = address(v);
-                    default -> { }
-                }
-            }
-            if (src == null || dst == null) {
-                return;
-            }
-            records++;
-            Counts c = flows.computeIfAbsent(conversation(src, sport, dst, dport, proto), k -> new Counts());
-            c.packets += packets;
-            c.bytes += bytes;
-        }
-
-        private static long unsigned(byte[] v) {
-            long x = 0;
-            for (byte y : v) {
-                x = (x << 8) | (y & 0xff);
-            }
-            return x;
-        }
-
-        private static String address(byte[] v) {
+        synchronized void decode(DatagramPacket p) throws IOException {
+            List<FlowRecord> decoded;
             try {
-                return InetAddress.getByAddress(v).getHostAddress();
-            } catch (IOException e) {
-                return "?";
+                decoded = decoder.decode(p.getAddress(), p.getData(), p.getOffset(), p.getLength(), System.currentTimeMillis());
+            } catch (NetFlowDecodeException e) {
+                return; // counted in decoder.stats()
             }
+            for (FlowRecord r : decoded) {
+                FlowKey k = r.getKey();
+                String src = InetAddress.getByAddress(bytes(k.getSrcIp())).getHostAddress();
+                String dst = InetAddress.getByAddress(bytes(k.getDstIp())).getHostAddress();
+                records++;
+                Counts c = flows.computeIfAbsent(conversation(src, k.getSrcPort(), dst, k.getDstPort(), k.getProtocol()), x -> new Counts());
+                c.packets += r.getFwdPackets() + r.getBwdPackets();
+                c.bytes += r.getFwdBytes() + r.getBwdBytes();
+            }
+        }
+
+        private static byte[] bytes(ByteBuffer b) {
+            byte[] out = new byte[b.remaining()];
+            b.duplicate().get(out);
+            return out;
         }
     }
 

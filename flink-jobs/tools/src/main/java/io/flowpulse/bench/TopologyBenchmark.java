@@ -377,7 +377,7 @@ public final class TopologyBenchmark {
     private static FlowpulseSources sources(BenchScenario s, Source<RawRecord, ?, ?> input, Source<RawRecord, ?, ?> models) {
         return switch (s) {
             case PACKETS -> new FlowpulseSources(input, null, null, null);
-            case FLOWS -> new FlowpulseSources(null, input, null, models);
+            case FLOWS, COLLECTOR -> new FlowpulseSources(null, input, null, models);
             case PORTS -> new FlowpulseSources(null, null, input, null);
         };
     }

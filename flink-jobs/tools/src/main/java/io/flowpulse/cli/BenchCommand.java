@@ -1,6 +1,7 @@
 package io.flowpulse.cli;
 
 import io.flowpulse.bench.BenchScenario;
+import io.flowpulse.bench.CollectorBenchmark;
 import io.flowpulse.bench.PeerComparison;
 import io.flowpulse.bench.TopologyBenchmark;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", description = "topology benchmark (Kafka in/out and operator chain only) and peer comparisons")
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--scenario", paramLabel = "packets|flows|ports|all", defaultValue = "all", description = "default ${DEFAULT-VALUE}")
+    @Option(names = "--scenario", paramLabel = "packets|flows|ports|collector|all", defaultValue = "all", description = "default ${DEFAULT-VALUE}")
     String scenario;
 
     @Option(names = "--events", paramLabel = "N", defaultValue = "500000", description = "input records per scenario (default ${DEFAULT-VALUE})")
@@ -48,6 +49,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compare-only", description = "only the peer comparisons")
     boolean compareOnly;
 
+    @Option(names = "--exports", paramLabel = "DIR", description = "collector: a directory of recorded exports (*.datagrams; default: softflowd's, in testkit)")
+    Path exports;
+
     @Option(names = "--shared-data", paramLabel = "DIR", description = "the shared data directory (default: -Dflowpulse.shared.data or ../shared/data)")
     Path sharedData;
 
@@ -60,6 +64,13 @@ public final class BenchCommand implements Callable<Integer> {
                 scenarios = scenario.equals("all") ? List.of(BenchScenario.values()) : List.of(BenchScenario.of(scenario));
             } catch (IllegalArgumentException e) {
                 throw UserError.usage("--scenario: " + e.getMessage());
+            }
+            if (scenarios.contains(BenchScenario.COLLECTOR)) {
+                // the collector's decode rate first; then the topology on the decoded records
+                if (exports != null) {
+                    System.setProperty("flowpulse.bench.exports", exports.toString());
+                }
+                CollectorBenchmark.run(CollectorBenchmark.exports(exports), 10, System.out);
             }
             List<String> modes = mode.equals("both") ? TopologyBenchmark.MODES : List.of(mode);
             if (!TopologyBenchmark.MODES.containsAll(modes)) {

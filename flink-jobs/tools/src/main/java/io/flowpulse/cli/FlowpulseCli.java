@@ -32,6 +32,7 @@ import picocli.CommandLine.ScopeType;
                 JobCommand.class,
                 FlowsCommand.class,
                 ReplayCommand.class,
+                CollectCommand.class,
                 BenchFlowsCommand.class,
                 EvaluateDetectorCommand.class,
                 BenchmarkDetectorsCommand.class,
