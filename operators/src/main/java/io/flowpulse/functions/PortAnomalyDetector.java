@@ -6,18 +6,13 @@ import io.flowpulse.ml.detectors.HoltWintersParams;
 import io.flowpulse.ml.detectors.HoltWintersState;
 import io.flowpulse.ml.detectors.SeasonalSlot;
 import io.flowpulse.ml.detectors.SlotStore;
-import io.flowpulse.records.AnomalyScore;
 import io.flowpulse.records.PortPoint;
 import java.time.Duration;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 
 /**
  * Scores every bucket of a port series (keyed by {@link PortPointKeySelector}) with
@@ -28,95 +23,70 @@ import org.apache.flink.util.Collector;
  * 150 bytes) and its seasonal coefficients and deviations in a MapState keyed by slot index (48
  * daily + 336 weekly entries for 30-minute buckets), so a bucket reads and writes two small
  * entries instead of one big value. Holt-Winters learns online, so it needs no refit timer. A key
- * silent for {@code idleTtl} (event time) is cleared by one lazily re-armed timer.
+ * silent for {@code idleTtl} (event time) is cleared by one lazily re-armed timer
+ * ({@link PortDetectorFunction}, which also skips gap-filled buckets).
  */
-public class PortAnomalyDetector extends KeyedProcessFunction<String, PortPoint, AnomalyScore> {
+public class PortAnomalyDetector extends PortDetectorFunction {
     private static final long serialVersionUID = 1L;
-
-    public static final Duration DEFAULT_IDLE_TTL = Duration.ofDays(7);
-    public static final long DEFAULT_MODEL_VERSION = 1L;
 
     public static final ValueStateDescriptor<HoltWintersState> SCALARS =
             new ValueStateDescriptor<>("holt-winters-scalars", HoltWintersState.class);
     public static final MapStateDescriptor<Integer, SeasonalSlot> SLOTS =
             new MapStateDescriptor<>("holt-winters-slots", Types.INT, Types.POJO(SeasonalSlot.class));
+    public static final ValueStateDescriptor<Long> LAST_SEEN =
+            new ValueStateDescriptor<>("holt-winters-last-seen", Long.class);
 
     private final HoltWintersParams params;
-    private final long modelVersion;
-    private final long idleTtlMillis;
 
     private transient ValueState<HoltWintersState> scalars;
     private transient MapState<Integer, SeasonalSlot> slots;
     private transient SlotStore slotStore;
-    private transient Counter anomalies;
 
     public PortAnomalyDetector(HoltWintersParams params) {
         this(params, DEFAULT_MODEL_VERSION, DEFAULT_IDLE_TTL);
     }
 
     public PortAnomalyDetector(HoltWintersParams params, long modelVersion, Duration idleTtl) {
-        if (idleTtl.isNegative() || idleTtl.isZero()) {
-            throw new IllegalArgumentException("idleTtl must be > 0");
-        }
+        this(params, modelVersion, idleTtl, false);
+    }
+
+    public PortAnomalyDetector(HoltWintersParams params, long modelVersion, Duration idleTtl, boolean scoreFilled) {
+        super(idleTtl, modelVersion, scoreFilled);
         this.params = params;
-        this.modelVersion = modelVersion;
-        this.idleTtlMillis = idleTtl.toMillis();
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    protected String modelId() {
+        return HoltWinters.ID;
+    }
+
+    @Override
+    protected ValueStateDescriptor<Long> lastSeenState() {
+        return LAST_SEEN;
+    }
+
+    @Override
+    protected void openModel() {
         scalars = getRuntimeContext().getState(SCALARS);
         slots = getRuntimeContext().getMapState(SLOTS);
         slotStore = new MapStateSlotStore(slots);
-        anomalies = getRuntimeContext().getMetricGroup().counter("anomalousBuckets");
     }
 
     @Override
-    public void processElement(PortPoint p, Context ctx, Collector<AnomalyScore> out) throws Exception {
+    protected DetectorResult score(PortPoint p) throws Exception {
         HoltWintersState s = scalars.value();
         if (s == null) {
             s = new HoltWintersState();
         }
         DetectorResult r = HoltWinters.step(params, s, slotStore, p.getBucketStartMillis(), p.getBytes());
-        if (s.cleanupTimerMillis == Long.MIN_VALUE) {
-            s.cleanupTimerMillis = s.lastSeenMillis + idleTtlMillis;
-            ctx.timerService().registerEventTimeTimer(s.cleanupTimerMillis);
-        }
         scalars.update(s);
-        if (r.anomalous()) {
-            anomalies.inc();
-        }
-        out.collect(AnomalyScore.newBuilder()
-                .setDevice(p.getDevice())
-                .setPort(p.getPort())
-                .setDirection(p.getDirection())
-                .setBucketEndMillis(p.getBucketEndMillis())
-                .setValue(r.value())
-                .setExpected(r.expected())
-                .setLower(r.lower())
-                .setUpper(r.upper())
-                .setScore(r.score())
-                .setAnomalous(r.anomalous())
-                .setModelId(HoltWinters.ID)
-                .setModelVersion(modelVersion)
-                .build());
+        return r;
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AnomalyScore> out) throws Exception {
-        HoltWintersState s = scalars.value();
-        if (s == null) {
-            return;
-        }
-        long deadline = s.lastSeenMillis + idleTtlMillis;
-        if (deadline > timestamp) {
-            s.cleanupTimerMillis = deadline;
-            ctx.timerService().registerEventTimeTimer(deadline);
-            scalars.update(s);
-        } else {
-            scalars.clear();
-            slots.clear();
-        }
+    protected void clearModel() {
+        scalars.clear();
+        slots.clear();
     }
 
     /** The model's slots in Flink MapState (Flink copies on get/put; the math does not rely on aliasing). */

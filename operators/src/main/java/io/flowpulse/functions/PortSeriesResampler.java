@@ -1,6 +1,9 @@
 package io.flowpulse.functions;
 
+import io.flowpulse.records.Alert;
+import io.flowpulse.records.AlertState;
 import io.flowpulse.records.DeadLetter;
+import io.flowpulse.records.Severity;
 import io.flowpulse.ml.series.CounterMath;
 import io.flowpulse.ml.series.ExponentialScaler;
 import io.flowpulse.ml.series.PortSeriesParams;
@@ -36,7 +39,10 @@ import org.apache.flink.util.Collector;
  *   <li>A bucket {@code [s, s + bucket)} is emitted once, when the watermark passes
  *       {@code s + bucket - 1 + allowedLateness}. Every interval is emitted from the key's first
  *       bucket on; one without data is 0 with {@code filled = true}. Samples for an emitted bucket
- *       go to {@link SideOutputs#LATE_PORT_SAMPLES} and the {@code latePortSamples} counter.</li>
+ *       go to {@link SideOutputs#LATE_PORT_SAMPLES} and the {@code latePortSamples} counter.
+ *       {@code noDataAfterBuckets} filled buckets in a row make one no-data signal
+ *       ({@link SideOutputs#NO_DATA}) per silence; the detectors do not score filled buckets by
+ *       default, so a silent port is this one signal, not a stream of drops.</li>
  *   <li>Rolling z-score clipping over the previous buckets of the window: {@code bytes} keeps the
  *       original sum, {@code clippedBytes} is the value to model (the clipped value when
  *       {@code clipped}, else {@code bytes}); {@code scaled} is {@code clippedBytes} through the
@@ -60,7 +66,13 @@ public class PortSeriesResampler extends KeyedProcessFunction<String, PortSample
     static final MapStateDescriptor<Long, Double> RECENT_VALUES =
             new MapStateDescriptor<>("port-recent-values", Types.LONG, Types.DOUBLE);
 
+    /** modelId of the no-data signals. */
+    public static final String NO_DATA_MODEL_ID = "no-data";
+    /** Gap-filled buckets in a row that make one no-data signal, by default. */
+    public static final int DEFAULT_NO_DATA_AFTER_BUCKETS = 2;
+
     private final PortSeriesParams params;
+    private final int noDataAfterBuckets;
     private transient ValueState<SeriesState> seriesState;
     private transient MapState<Long, BucketSlot> bucketSlots;
     private transient MapState<Long, Double> recentValues;
@@ -75,9 +87,18 @@ public class PortSeriesResampler extends KeyedProcessFunction<String, PortSample
     private transient Counter droppedLateBytes;
     private transient Counter counterBackwards;
     private transient Counter deadLetters;
+    private transient Counter noDataSignals;
 
     public PortSeriesResampler(PortSeriesParams params) {
+        this(params, DEFAULT_NO_DATA_AFTER_BUCKETS);
+    }
+
+    public PortSeriesResampler(PortSeriesParams params, int noDataAfterBuckets) {
+        if (noDataAfterBuckets < 1) {
+            throw new IllegalArgumentException("noDataAfterBuckets must be >= 1");
+        }
         this.params = params;
+        this.noDataAfterBuckets = noDataAfterBuckets;
     }
 
     @Override
@@ -97,6 +118,7 @@ public class PortSeriesResampler extends KeyedProcessFunction<String, PortSample
         droppedLateBytes = metrics.counter("droppedLateBytes");
         counterBackwards = metrics.counter("counterBackwards");
         deadLetters = metrics.counter("deadLetters");
+        noDataSignals = metrics.counter("noDataSignals");
     }
 
     @Override
@@ -258,7 +280,7 @@ public class PortSeriesResampler extends KeyedProcessFunction<String, PortSample
             if (key == null) {
                 key = PortKeySelector.parts(ctx.getCurrentKey());
             }
-            emit(st, key, out);
+            emit(st, key, out, ctx);
             st.nextBucketStart += params.bucketMillis;
         }
         if (watermark >= cleanupAt) {
@@ -272,7 +294,7 @@ public class PortSeriesResampler extends KeyedProcessFunction<String, PortSample
         seriesState.update(st);
     }
 
-    private void emit(SeriesState st, String[] key, Collector<PortPoint> out) throws Exception {
+    private void emit(SeriesState st, String[] key, Collector<PortPoint> out, OnTimerContext ctx) throws Exception {
         long b = st.nextBucketStart;
         long width = params.bucketMillis;
         BucketSlot slot = bucketSlots.get(b);
@@ -296,6 +318,21 @@ public class PortSeriesResampler extends KeyedProcessFunction<String, PortSample
         pointsEmitted.inc();
         if (slot == null) {
             filledBuckets.inc();
+            if (st.filledRun++ == 0) {
+                st.silentSinceMillis = b;
+            }
+            if (st.filledRun == noDataAfterBuckets) {
+                noDataSignals.inc();
+                ctx.output(SideOutputs.NO_DATA, Alert.newBuilder()
+                        .setAlertId(ctx.getCurrentKey() + "@" + st.silentSinceMillis + "/no-data")
+                        .setDevice(key[0]).setPort(key[1]).setDirection(Direction.valueOf(key[2]))
+                        .setSeverity(Severity.WARNING).setState(AlertState.OPEN)
+                        .setFirstBucketMillis(st.silentSinceMillis).setLastBucketMillis(b + width)
+                        .setCount(st.filledRun).setPeakScore(0).setModelId(NO_DATA_MODEL_ID)
+                        .build());
+            }
+        } else {
+            st.filledRun = 0;
         }
         if (z.clipped()) {
             clippedBuckets.inc();
@@ -345,6 +382,9 @@ public class PortSeriesResampler extends KeyedProcessFunction<String, PortSample
         public ExponentialScaler scaler = new ExponentialScaler();
         /** The previous reading went backwards (dead-lettered); a second one in a row re-bases the counter. */
         public boolean backwardsPending;
+        /** Gap-filled buckets in a row up to the last emitted one, and the start of the first of them. */
+        public int filledRun;
+        public long silentSinceMillis;
 
         public SeriesState() {}
     }

@@ -7,13 +7,11 @@ import io.flowpulse.ml.detectors.StlResidualDetector;
 import io.flowpulse.records.AnomalyScore;
 import io.flowpulse.records.PortPoint;
 import java.time.Duration;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -23,9 +21,10 @@ import org.apache.flink.util.Collector;
  * ({@link StlModel}, 400 bytes for 30-minute buckets), a few scalars, and the history in a
  * MapState ring keyed by {@code bucket mod capacity} (default 28 days: 1,344 entries of 16 bytes)
  * read only at refit. Never anomalous before the first fit (three days). The refit timer also
- * serves as the idle cleanup: a key silent for {@code idleTtl} is cleared.
+ * stops for a silent key; the idle TTL, gap-filled buckets and score building are
+ * {@link PortDetectorFunction}'s.
  */
-public class PortStlDetector extends KeyedProcessFunction<String, PortPoint, AnomalyScore> {
+public class PortStlDetector extends PortDetectorFunction {
     private static final long serialVersionUID = 1L;
 
     public static final int DEFAULT_HISTORY_DAYS = 28;
@@ -34,6 +33,7 @@ public class PortStlDetector extends KeyedProcessFunction<String, PortPoint, Ano
     public static final ValueStateDescriptor<StlModel> MODEL = new ValueStateDescriptor<>("stl-model", StlModel.class);
     public static final ValueStateDescriptor<StlSeriesState> SERIES =
             new ValueStateDescriptor<>("stl-series", StlSeriesState.class);
+    public static final ValueStateDescriptor<Long> LAST_SEEN = new ValueStateDescriptor<>("stl-last-seen", Long.class);
     public static final MapStateDescriptor<Integer, HistoryEntry> HISTORY =
             new MapStateDescriptor<>("stl-history", Types.INT, Types.POJO(HistoryEntry.class));
 
@@ -42,20 +42,26 @@ public class PortStlDetector extends KeyedProcessFunction<String, PortPoint, Ano
     private final int capacity;
     private final double delta;
     private final long refitIntervalMillis;
-    private final long idleTtlMillis;
-    private final long modelVersion;
 
     private transient ValueState<StlModel> model;
     private transient ValueState<StlSeriesState> series;
     private transient MapState<Integer, HistoryEntry> history;
+    /** Refit timer to register after the current point (set by {@link #score}). */
+    private transient long refitTimer;
 
     public PortStlDetector(Duration bucket) {
-        this(bucket, DEFAULT_HISTORY_DAYS, DEFAULT_DELTA, Duration.ofDays(1), PortAnomalyDetector.DEFAULT_IDLE_TTL,
+        this(bucket, DEFAULT_HISTORY_DAYS, DEFAULT_DELTA, Duration.ofDays(1), PortDetectorFunction.DEFAULT_IDLE_TTL,
                 1L);
     }
 
     public PortStlDetector(Duration bucket, int historyDays, double delta, Duration refitInterval, Duration idleTtl,
             long modelVersion) {
+        this(bucket, historyDays, delta, refitInterval, idleTtl, modelVersion, false);
+    }
+
+    public PortStlDetector(Duration bucket, int historyDays, double delta, Duration refitInterval, Duration idleTtl,
+            long modelVersion, boolean scoreFilled) {
+        super(idleTtl, modelVersion, scoreFilled);
         this.bucketMillis = bucket.toMillis();
         if (bucketMillis <= 0 || HoltWintersParams.DAY_MILLIS % bucketMillis != 0) {
             throw new IllegalArgumentException("bucket must divide a day");
@@ -69,19 +75,34 @@ public class PortStlDetector extends KeyedProcessFunction<String, PortPoint, Ano
         this.capacity = historyDays * period;
         this.delta = delta;
         this.refitIntervalMillis = refitInterval.toMillis();
-        this.idleTtlMillis = idleTtl.toMillis();
-        this.modelVersion = modelVersion;
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    protected String modelId() {
+        return StlResidualDetector.ID;
+    }
+
+    @Override
+    protected ValueStateDescriptor<Long> lastSeenState() {
+        return LAST_SEEN;
+    }
+
+    @Override
+    protected void openModel() {
         model = getRuntimeContext().getState(MODEL);
         series = getRuntimeContext().getState(SERIES);
         history = getRuntimeContext().getMapState(HISTORY);
     }
 
     @Override
-    public void processElement(PortPoint p, Context ctx, Collector<AnomalyScore> out) throws Exception {
+    protected void clearModel() {
+        model.clear();
+        series.clear();
+        history.clear();
+    }
+
+    @Override
+    protected DetectorResult score(PortPoint p) throws Exception {
         long bucket = Math.floorDiv(p.getBucketStartMillis(), bucketMillis);
         double value = p.getBytes();
         StlSeriesState s = series.value();
@@ -107,28 +128,29 @@ public class PortStlDetector extends KeyedProcessFunction<String, PortPoint, Ano
             // refit at the next interval boundary in event time (midnight UTC for daily refits)
             s.timerMillis = Math.floorDiv(p.getBucketEndMillis(), refitIntervalMillis) * refitIntervalMillis
                     + refitIntervalMillis;
-            ctx.timerService().registerEventTimeTimer(s.timerMillis);
+            refitTimer = s.timerMillis;
         }
         series.update(s);
-        out.collect(AnomalyScore.newBuilder()
-                .setDevice(p.getDevice()).setPort(p.getPort()).setDirection(p.getDirection())
-                .setBucketEndMillis(p.getBucketEndMillis())
-                .setValue(r.value()).setExpected(r.expected()).setLower(r.lower()).setUpper(r.upper())
-                .setScore(r.score()).setAnomalous(r.anomalous())
-                .setModelId(StlResidualDetector.ID).setModelVersion(modelVersion)
-                .build());
+        return r;
+    }
+
+    @Override
+    public void processElement(PortPoint p, Context ctx, Collector<AnomalyScore> out) throws Exception {
+        refitTimer = Long.MIN_VALUE;
+        super.processElement(p, ctx, out);
+        if (refitTimer != Long.MIN_VALUE) {
+            ctx.timerService().registerEventTimeTimer(refitTimer);
+        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AnomalyScore> out) throws Exception {
         StlSeriesState s = series.value();
-        if (s == null) {
-            return;
-        }
-        if (s.lastSeenMillis + idleTtlMillis <= timestamp) {
-            model.clear();
-            series.clear();
-            history.clear();
+        boolean refit = s != null && timestamp == s.timerMillis;
+        // the base operator's idle TTL (a refit and a TTL timer may share a timestamp); a refit
+        // timer of a live key does not re-arm the TTL timer
+        if (!refit || isIdle(timestamp)) {
+            expireIfIdle(timestamp, ctx);
             return;
         }
         long span = s.lastBucket - s.firstBucket + 1;

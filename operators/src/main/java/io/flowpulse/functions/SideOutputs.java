@@ -13,6 +13,13 @@ public final class SideOutputs {
     /** Port samples that arrived after their bucket's allowed lateness. */
     public static final OutputTag<PortSample> LATE_PORT_SAMPLES = new OutputTag<>("late-port-samples") {};
 
+    /**
+     * One signal per port that goes silent ({@code PortSeriesResampler}: {@code noDataAfterBuckets}
+     * gap-filled buckets in a row): an {@link io.flowpulse.records.Alert} with modelId
+     * {@value PortSeriesResampler#NO_DATA_MODEL_ID}, WARNING/OPEN, not an anomaly episode.
+     */
+    public static final OutputTag<io.flowpulse.records.Alert> NO_DATA = new OutputTag<>("no-data") {};
+
     /** What the classifier did with each model update (accepted / rejected with the reason). */
     public static final OutputTag<io.flowpulse.records.ModelEvent> MODEL_EVENTS = new OutputTag<>("model-events") {};
     /** Flows that arrived before any model while the bounded buffer was full: routed, not dropped. */

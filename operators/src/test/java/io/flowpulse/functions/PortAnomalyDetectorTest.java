@@ -134,12 +134,12 @@ class PortAnomalyDetectorTest {
             h.open();
             feed(h, "ge-0/0/1", 0, 48 * 2, new Random(2), -1);
             feed(h, "ge-0/0/2", 0, 10, new Random(3), -1);
-            assertEquals(4, h.numKeyedStateEntries(), "scalars + slot map for each of 2 keys");
+            assertEquals(6, h.numKeyedStateEntries(), "scalars + slot map + last-seen time for each of 2 keys");
             assertEquals(2, h.numEventTimeTimers());
             // port 2 is silent from bucket 10; port 1 keeps talking until day 2
             h.processWatermark(START + 10 * BUCKET + ttl.toMillis());
             assertEquals(1, h.numEventTimeTimers());
-            assertEquals(2, h.numKeyedStateEntries());
+            assertEquals(3, h.numKeyedStateEntries());
             h.processWatermark(START + 48 * 2 * BUCKET + ttl.toMillis());
             assertEquals(0, h.numKeyedStateEntries());
             assertEquals(0, h.numEventTimeTimers());

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class PortRcfDetectorTest {
 
-    static KeyedOneInputStreamOperatorTestHarness<String, PortPoint, AnomalyScore> harness(PortRcfDetector fn)
+    static KeyedOneInputStreamOperatorTestHarness<String, PortPoint, AnomalyScore> harness(PortDetectorFunction fn)
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(fn), new PortPointKeySelector(), Types.STRING);

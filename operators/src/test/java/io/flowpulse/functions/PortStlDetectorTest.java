@@ -54,7 +54,7 @@ class PortStlDetectorTest {
             feed(h, "ge-0/0/1", 0, 48 * 3, new Random(1), -1);
             List<AnomalyScore> firstDays = h.extractOutputValues();
             assertTrue(firstDays.stream().noneMatch(AnomalyScore::getAnomalous), "no flag before the first fit");
-            assertEquals(1, h.numEventTimeTimers(), "one pending refit timer per key");
+            assertEquals(2, h.numEventTimeTimers(), "one pending refit timer and one idle-TTL timer per key");
             snapshot = h.snapshot(0, 0);
             h.getOutput().clear();
             feed(h, "ge-0/0/1", 48 * 3, 48 * 5, new Random(2), spike);

@@ -125,12 +125,22 @@ public final class JobOptions {
 
     // ---- detectors and alerts ----
     public static final ConfigOption<String> PORT_DETECTOR = ConfigOptions.key("detectors.port")
-            .stringType().defaultValue("holt-winters")
-            .withDescription("Per-port detector: holt-winters (compact per-key profile, default), stl (STL residuals, daily refit) or random-cut-forest (~268 KB per key).");
+            .stringType().defaultValue(io.flowpulse.ml.detectors.DetectorKind.defaultKind().id())
+            .withDescription("Per-port detector: robust-band (robust bands, automatic daily profile, adaptive threshold, "
+                    + "one flag per episode, ~320 B per key; default), holt-winters (daily + weekly Brutlag bands), "
+                    + "stl (STL residuals, daily refit) or random-cut-forest (~268 KB per key).");
+    public static final ConfigOption<Integer> PORT_NO_DATA_AFTER = ConfigOptions.key("ports.no-data-after")
+            .intType().defaultValue(io.flowpulse.functions.PortSeriesResampler.DEFAULT_NO_DATA_AFTER_BUCKETS)
+            .withDescription("Gap-filled buckets in a row after which a port raises one no-data signal (an alert with "
+                    + "modelId no-data) for the whole silence.");
+    public static final ConfigOption<Boolean> PORT_SCORE_FILLED = ConfigOptions.key("detectors.score-filled-buckets")
+            .booleanType().defaultValue(false)
+            .withDescription("Score gap-filled buckets (no sample in the bucket, value 0) as if they were measured. Off by "
+                    + "default: a silent port gives one no-data signal (ports.no-data-after), not a stream of drops.");
     public static final ConfigOption<Map<String, String>> PORT_DETECTOR_OVERRIDES = ConfigOptions.key("detectors.port-overrides")
             .mapType().defaultValue(new HashMap<>())
             .withDescription("Detector per key, overriding detectors.port: 'device|port|DIRECTION' or 'device|*|*' or 'device|port|*' "
-                    + "-> holt-winters, stl or random-cut-forest, e.g. core-1|*|*:stl,edge-2|xe-0/0/1|IN:random-cut-forest.");
+                    + "-> robust-band, holt-winters, stl or random-cut-forest, e.g. core-1|*|*:stl,edge-2|xe-0/0/1|IN:random-cut-forest.");
     public static final ConfigOption<Integer> ALERTS_ESCALATE_AFTER = ConfigOptions.key("alerts.escalate-after")
             .intType().defaultValue(4).withDescription("Consecutive anomalous buckets that escalate a WARNING to CRITICAL.");
     public static final ConfigOption<Integer> ALERTS_CLEAR_AFTER = ConfigOptions.key("alerts.clear-after")

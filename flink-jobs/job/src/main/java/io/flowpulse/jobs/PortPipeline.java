@@ -16,7 +16,11 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import io.flowpulse.functions.PortPointKeySelector;
 import io.flowpulse.functions.PortRcfDetector;
 import io.flowpulse.functions.PortStlDetector;
+import io.flowpulse.ml.detectors.DetectorKind;
 import io.flowpulse.ml.detectors.HoltWintersParams;
+import io.flowpulse.ml.detectors.RobustBandParams;
+import io.flowpulse.functions.PortDetectorFunction;
+import io.flowpulse.functions.PortRobustBandDetector;
 import io.flowpulse.patterns.AlertEscalation;
 import io.flowpulse.patterns.EscalationParams;
 import io.flowpulse.records.Alert;
@@ -44,7 +48,7 @@ final class PortPipeline {
             List<DataStream<DeadLetter>> deadLetters) {
         SingleOutputStreamOperator<PortPoint> points = samples
                 .keyBy(new PortKeySelector())
-                .process(new PortSeriesResampler(params(conf)))
+                .process(new PortSeriesResampler(params(conf), conf.get(JobOptions.PORT_NO_DATA_AFTER)))
                 .uid(Operators.PORT_RESAMPLER.uid()).name(Operators.PORT_RESAMPLER.displayName());
         deadLetters.add(points.getSideOutput(SideOutputs.LATE_PORT_SAMPLES)
                 .map(s -> FlowpulseTopology.late(Codecs.PORT_SAMPLE, s, "late-port-sample: after the bucket's allowed lateness"))
@@ -61,30 +65,30 @@ final class PortPipeline {
         // and accepted band with every score
         Duration bucket = conf.get(JobOptions.PORT_BUCKET);
         DetectorChoice choice = new DetectorChoice(conf.get(JobOptions.PORT_DETECTOR), conf.get(JobOptions.PORT_DETECTOR_OVERRIDES));
+        boolean scoreFilled = conf.get(JobOptions.PORT_SCORE_FILLED);
         DataStream<AnomalyScore> scores = null;
-        if (choice.uses("holt-winters")) {
-            scores = points.filter(p -> choice.detectorFor(p).equals("holt-winters"))
-                    .uid(Operators.PORT_DETECTOR_ROUTE_HW.uid()).name(Operators.PORT_DETECTOR_ROUTE_HW.displayName())
+        for (DetectorKind kind : DetectorKind.values()) {
+            if (!choice.uses(kind)) {
+                continue;
+            }
+            Operators route = switch (kind) {
+                case ROBUST_BAND -> Operators.PORT_DETECTOR_ROUTE_ROBUST_BAND;
+                case HOLT_WINTERS -> Operators.PORT_DETECTOR_ROUTE_HW;
+                case STL -> Operators.PORT_DETECTOR_ROUTE_STL;
+                case RANDOM_CUT_FOREST -> Operators.PORT_DETECTOR_ROUTE_RCF;
+            };
+            Operators detector = switch (kind) {
+                case ROBUST_BAND -> Operators.PORT_ROBUST_BAND_DETECTOR;
+                case HOLT_WINTERS -> Operators.PORT_DETECTOR;
+                case STL -> Operators.PORT_STL_DETECTOR;
+                case RANDOM_CUT_FOREST -> Operators.PORT_RCF_DETECTOR;
+            };
+            DataStream<AnomalyScore> kindScores = points.filter(p -> choice.detectorFor(p) == kind)
+                    .uid(route.uid()).name(route.displayName())
                     .keyBy(new PortPointKeySelector())
-                    .process(new PortAnomalyDetector(HoltWintersParams.forBucket(bucket.toMillis())))
-                    .uid(Operators.PORT_DETECTOR.uid()).name(Operators.PORT_DETECTOR.displayName());
-        }
-        if (choice.uses("stl")) {
-            DataStream<AnomalyScore> stl = points.filter(p -> choice.detectorFor(p).equals("stl"))
-                    .uid(Operators.PORT_DETECTOR_ROUTE_STL.uid()).name(Operators.PORT_DETECTOR_ROUTE_STL.displayName())
-                    .keyBy(new PortPointKeySelector())
-                    .process(new PortStlDetector(bucket))
-                    .uid(Operators.PORT_STL_DETECTOR.uid()).name(Operators.PORT_STL_DETECTOR.displayName());
-            scores = scores == null ? stl : scores.union(stl);
-        }
-        if (choice.uses("random-cut-forest")) {
-            // ~268 KB of state per key: for a short list of important ports, not the default
-            DataStream<AnomalyScore> rcf = points.filter(p -> choice.detectorFor(p).equals("random-cut-forest"))
-                    .uid(Operators.PORT_DETECTOR_ROUTE_RCF.uid()).name(Operators.PORT_DETECTOR_ROUTE_RCF.displayName())
-                    .keyBy(new PortPointKeySelector())
-                    .process(new PortRcfDetector())
-                    .uid(Operators.PORT_RCF_DETECTOR.uid()).name(Operators.PORT_RCF_DETECTOR.displayName());
-            scores = scores == null ? rcf : scores.union(rcf);
+                    .process(detectorFunction(kind, bucket, scoreFilled))
+                    .uid(detector.uid()).name(detector.displayName());
+            scores = scores == null ? kindScores : scores.union(kindScores);
         }
         scores = scores.transform(Operators.SCORE_DUE_TIME.displayName(), TypeInformation.of(AnomalyScore.class),
                         new BucketDueTimeStamper(conf.get(JobOptions.PORT_ALLOWED_LATENESS).toMillis()))
@@ -98,6 +102,8 @@ final class PortPipeline {
         DataStream<Alert> alerts = AlertEscalation.alerts(scores, new EscalationParams(
                 conf.get(JobOptions.ALERTS_ESCALATE_AFTER), conf.get(JobOptions.ALERTS_CLEAR_AFTER), bucket,
                 conf.get(JobOptions.PORT_STATE_TTL).multipliedBy(3)));
+        // one no-data signal per silent port (modelId "no-data"), on the alerts topic next to the episodes
+        alerts = alerts.union(points.getSideOutput(SideOutputs.NO_DATA));
         if (sinks.alerts() != null) {
             alerts.sinkTo(sinks.alerts())
                     .uid(Operators.ALERTS_SINK.uid()).name(Operators.ALERTS_SINK.displayName());
@@ -105,35 +111,41 @@ final class PortPipeline {
         return points;
     }
 
-    /** Which detector scores a key: the most specific override, else the default. */
+    /** The operator of one detector kind (TTL, gap-filled buckets and scores: PortDetectorFunction). */
+    static PortDetectorFunction detectorFunction(DetectorKind kind, Duration bucket, boolean scoreFilled) {
+        Duration ttl = PortDetectorFunction.DEFAULT_IDLE_TTL;
+        long version = PortDetectorFunction.DEFAULT_MODEL_VERSION;
+        return switch (kind) {
+            case ROBUST_BAND -> new PortRobustBandDetector(RobustBandParams.defaults(), bucket, ttl, version, scoreFilled);
+            case HOLT_WINTERS -> new PortAnomalyDetector(HoltWintersParams.forBucket(bucket.toMillis()), version, ttl,
+                    scoreFilled);
+            case STL -> new PortStlDetector(bucket, PortStlDetector.DEFAULT_HISTORY_DAYS, PortStlDetector.DEFAULT_DELTA,
+                    Duration.ofDays(1), ttl, version, scoreFilled);
+            case RANDOM_CUT_FOREST -> new PortRcfDetector(ttl, version, scoreFilled);
+        };
+    }
+
+    /** Which detector scores a key: the most specific override, else the default ({@link DetectorKind} names). */
     static final class DetectorChoice implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
-        static final java.util.Set<String> KNOWN = java.util.Set.of("holt-winters", "stl", "random-cut-forest");
-        private final String defaultDetector;
-        private final java.util.Map<String, String> overrides;
+        private final DetectorKind defaultDetector;
+        private final java.util.Map<String, DetectorKind> overrides;
 
         DetectorChoice(String defaultDetector, java.util.Map<String, String> overrides) {
-            this.defaultDetector = check(defaultDetector);
+            this.defaultDetector = DetectorKind.of(defaultDetector);
             this.overrides = new java.util.HashMap<>();
-            overrides.forEach((k, v) -> this.overrides.put(k, check(v)));
+            overrides.forEach((k, v) -> this.overrides.put(k, DetectorKind.of(v)));
         }
 
-        private static String check(String d) {
-            if (!KNOWN.contains(d)) {
-                throw new IllegalArgumentException("unknown detector '" + d + "', known: " + KNOWN);
-            }
-            return d;
+        boolean uses(DetectorKind d) {
+            return defaultDetector == d || overrides.containsValue(d);
         }
 
-        boolean uses(String d) {
-            return defaultDetector.equals(d) || overrides.containsValue(d);
-        }
-
-        String detectorFor(PortPoint p) {
+        DetectorKind detectorFor(PortPoint p) {
             String dir = p.getDirection().name();
             for (String k : new String[] {p.getDevice() + "|" + p.getPort() + "|" + dir, p.getDevice() + "|" + p.getPort() + "|*",
                     p.getDevice() + "|*|*"}) {
-                String d = overrides.get(k);
+                DetectorKind d = overrides.get(k);
                 if (d != null) {
                     return d;
                 }

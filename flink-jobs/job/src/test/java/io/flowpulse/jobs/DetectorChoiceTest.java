@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowpulse.ml.detectors.DetectorKind;
 import io.flowpulse.records.Direction;
 import io.flowpulse.records.PortPoint;
 import java.util.Map;
@@ -19,11 +20,12 @@ class DetectorChoiceTest {
     void theMostSpecificOverrideWins() {
         PortPipeline.DetectorChoice c = new PortPipeline.DetectorChoice("holt-winters",
                 Map.of("core-1|*|*", "stl", "core-1|xe-0/0/1|IN", "holt-winters"));
-        assertEquals("stl", c.detectorFor(point("core-1", "xe-0/0/2", Direction.IN)));
-        assertEquals("holt-winters", c.detectorFor(point("core-1", "xe-0/0/1", Direction.IN)));
-        assertEquals("stl", c.detectorFor(point("core-1", "xe-0/0/1", Direction.OUT)));
-        assertEquals("holt-winters", c.detectorFor(point("edge-9", "xe-0/0/1", Direction.OUT)));
-        assertTrue(c.uses("stl") && c.uses("holt-winters"));
+        assertEquals(DetectorKind.STL, c.detectorFor(point("core-1", "xe-0/0/2", Direction.IN)));
+        assertEquals(DetectorKind.HOLT_WINTERS, c.detectorFor(point("core-1", "xe-0/0/1", Direction.IN)));
+        assertEquals(DetectorKind.STL, c.detectorFor(point("core-1", "xe-0/0/1", Direction.OUT)));
+        assertEquals(DetectorKind.HOLT_WINTERS, c.detectorFor(point("edge-9", "xe-0/0/1", Direction.OUT)));
+        assertTrue(c.uses(DetectorKind.STL) && c.uses(DetectorKind.HOLT_WINTERS));
+        assertTrue(!c.uses(DetectorKind.ROBUST_BAND));
     }
 
     @Test

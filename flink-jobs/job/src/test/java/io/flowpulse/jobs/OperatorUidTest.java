@@ -36,17 +36,17 @@ class OperatorUidTest {
     @Test
     void bothDetectorBranchesHaveUidsWhenKeysAreSplitBetweenThem() {
         assertUids(org.apache.flink.configuration.Configuration.fromMap(java.util.Map.of(
-                JobOptions.PORT_DETECTOR_OVERRIDES.key(), "core-1|*|*:stl,core-2|*|*:random-cut-forest")));
+                JobOptions.PORT_DETECTOR_OVERRIDES.key(), "core-1|*|*:stl,core-2|*|*:random-cut-forest,core-3|*|*:holt-winters")));
     }
 
     /** The savepoint tools ({@code io.flowpulse.savepoint}) read these operators' state by uid. */
     @Test
     void theOperatorsTheSavepointToolsReadCarryTheirUids() {
         StreamGraph graph = graph(Configuration.fromMap(java.util.Map.of(
-                JobOptions.PORT_DETECTOR_OVERRIDES.key(), "core-1|*|*:stl,core-2|*|*:random-cut-forest")));
+                JobOptions.PORT_DETECTOR_OVERRIDES.key(), "core-1|*|*:stl,core-2|*|*:random-cut-forest,core-3|*|*:holt-winters")));
         Set<String> uids = graph.getStreamNodes().stream().map(StreamNode::getTransformationUID).collect(Collectors.toSet());
         for (Operators o : List.of(Operators.FLOW_CLASSIFIER, Operators.PORT_DETECTOR, Operators.PORT_STL_DETECTOR,
-                Operators.PORT_RCF_DETECTOR, Operators.FLOW_AGGREGATOR, Operators.PORT_RESAMPLER)) {
+                Operators.PORT_RCF_DETECTOR, Operators.PORT_ROBUST_BAND_DETECTOR, Operators.FLOW_AGGREGATOR, Operators.PORT_RESAMPLER)) {
             assertTrue(uids.contains(o.uid()), o + " (" + o.uid() + ") not in the job graph: " + uids);
         }
     }

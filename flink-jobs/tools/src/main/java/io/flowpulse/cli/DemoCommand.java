@@ -143,6 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
                 JobClient job = FlowpulseJob.start(env, jobConf);
                 say("job submitted: " + job.getJobID());
                 LiveSummary summary = new LiveSummary(bootstrap, jobConf, published);
+                summary.injected = injected;
                 summary.followUntilDone(job);
                 summary.writeFiles(output);
                 summary.printFinal(output, flink.webUrl(), jobConf, (System.nanoTime() - started) / 1e9);
@@ -174,6 +175,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .withFlowsPerSecond(flowsPerSecond)
                     .withPortDuration(Duration.ofDays(portDays));
             TrafficSimulator sim = new TrafficSimulator(params);
+            injected = sim.injectedAnomalies();
             FlowKeySelector keys = new FlowKeySelector();
             long[] n = new long[2];
             if (pcap != null) {
@@ -220,6 +222,9 @@ public final class DemoCommand implements Callable<Integer> {
         return published;
     }
 
+    /** The simulator's injected port anomalies (ground truth of the demo's table). */
+    private List<io.flowpulse.sim.InjectedAnomaly> injected = List.of();
+
     static final byte[] DEMO_MODEL_KEY = "flowpulse-demo-model-signing-key".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     /** The demo's starting classifier: a signed baseline stump (short vs long flows). */
@@ -258,6 +263,7 @@ public final class DemoCommand implements Callable<Integer> {
         static final int MAX_ALERT_LINES = 25;
         int alertLines;
         int charts;
+        List<io.flowpulse.sim.InjectedAnomaly> injected = List.of();
 
         LiveSummary(String bootstrap, Configuration jobConf, Map<String, Long> published) {
             this.jobConf = jobConf;
@@ -324,7 +330,11 @@ public final class DemoCommand implements Callable<Integer> {
                     }
                     continue;
                 }
-                String line = String.format("ALERT %-9s %-8s %s|%s|%s buckets %s..%s count %d peak score %.1f (id %s)",
+                boolean noData = al.getModelId() != null
+                        && io.flowpulse.functions.PortSeriesResampler.NO_DATA_MODEL_ID.equals(al.getModelId().toString());
+                String line = noData ? String.format("NO DATA   %s|%s|%s silent since %s", al.getDevice(), al.getPort(),
+                        al.getDirection(), Instant.ofEpochMilli(al.getFirstBucketMillis()))
+                        : String.format("ALERT %-9s %-8s %s|%s|%s buckets %s..%s count %d peak score %.1f (id %s)",
                         al.getState(), al.getSeverity(), al.getDevice(), al.getPort(), al.getDirection(),
                         Instant.ofEpochMilli(al.getFirstBucketMillis()), Instant.ofEpochMilli(al.getLastBucketMillis()),
                         al.getCount(), al.getPeakScore(), al.getAlertId());
@@ -349,8 +359,9 @@ public final class DemoCommand implements Callable<Integer> {
             RecordCsvWriter.write(dir.resolve("classifications.csv"), classifications.records());
             RecordCsvWriter.write(dir.resolve("model-events.csv"), modelEvents.records());
             RecordCsvWriter.write(dir.resolve("annotation-requests.csv"), annotationRequests.records());
-            // one chart per port series that had an alert
-            java.util.Set<String> alerted = new java.util.TreeSet<>();
+            // one chart per port series that had an alert or an injected anomaly (marked on the chart)
+            Map<String, List<long[]>> truth = DemoGroundTruth.intervalsByKey(injected);
+            java.util.Set<String> alerted = new java.util.TreeSet<>(truth.keySet());
             for (Alert al : alerts.records()) {
                 alerted.add(al.getDevice() + "|" + al.getPort() + "|" + al.getDirection());
             }
@@ -361,7 +372,8 @@ public final class DemoCommand implements Callable<Integer> {
                 if (s != null) {
                     s.write(dir.resolve("charts").resolve(key.replaceAll("[^A-Za-z0-9._-]", "_") + ".png"),
                             key + " (" + Severity.CRITICAL + " after " + jobConf.get(JobOptions.ALERTS_ESCALATE_AFTER) + " in a row)",
-                            jobConf.get(JobOptions.ALERTS_ESCALATE_AFTER), 1400, 500, "bytes per 30-min bucket");
+                            jobConf.get(JobOptions.ALERTS_ESCALATE_AFTER), 1400, 500, "bytes per 30-min bucket",
+                            truth.getOrDefault(key, List.of()));
                     charts++;
                 }
             }
@@ -392,9 +404,13 @@ public final class DemoCommand implements Callable<Integer> {
             if (!deadLetters.records().isEmpty()) {
                 say("example dead letter: " + deadLetters.records().get(0).getReason());
             }
+            if (!injected.isEmpty()) {
+                DemoGroundTruth.print(DemoGroundTruth.compare(injected, alerts.records(), anomalies.records(),
+                        points.records()), System.out, "flowpulse | ");
+            }
             say("where to look:");
             say("  result files:  " + dir.toAbsolutePath() + "/{flows,classifications,model-events,annotation-requests,port-points,anomalies,alerts,dead-letters}.csv");
-            say("  charts:        " + dir.toAbsolutePath() + "/charts/ (" + charts + " port series with an alert)");
+            say("  charts:        " + dir.toAbsolutePath() + "/charts/ (" + charts + " port series with an alert or an injected anomaly, marked)");
             say("  Flink web UI:  " + webUrl + " (up while the demo runs; --keep-running keeps it)");
             say("  job log:       " + System.getProperty("flowpulse.log.file", System.getProperty("java.io.tmpdir") + "/flowpulse.log"));
         }

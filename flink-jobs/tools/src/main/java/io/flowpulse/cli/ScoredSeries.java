@@ -33,6 +33,12 @@ public final class ScoredSeries {
         }
 
         public void write(Path png, String title, int escalateAfter, int width, int height, String yLabel) throws java.io.IOException {
+            write(png, title, escalateAfter, width, height, yLabel, List.of());
+        }
+
+        /** With ground-truth intervals marked ({@link AnomalyChart}). */
+        public void write(Path png, String title, int escalateAfter, int width, int height, String yLabel,
+                List<long[]> truth) throws java.io.IOException {
             int n = millis.size();
             long[] t = new long[n];
             double[] v = new double[n];
@@ -50,7 +56,7 @@ public final class ScoredSeries {
                 run = anomalous.get(i) ? run + 1 : 0;
                 sev[i] = run == 0 ? AnomalyChart.NONE : run >= escalateAfter ? AnomalyChart.CRITICAL : AnomalyChart.WARNING;
             }
-            AnomalyChart.write(png, title, t, v, e, lo, hi, sev, width, height, yLabel);
+            AnomalyChart.write(png, title, t, v, e, lo, hi, sev, width, height, yLabel, truth);
         }
     }
 

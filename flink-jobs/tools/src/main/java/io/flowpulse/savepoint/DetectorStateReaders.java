@@ -2,6 +2,8 @@ package io.flowpulse.savepoint;
 
 import io.flowpulse.functions.PortAnomalyDetector;
 import io.flowpulse.functions.PortRcfDetector;
+import io.flowpulse.functions.PortRobustBandDetector;
+import io.flowpulse.ml.detectors.RobustBandState;
 import io.flowpulse.functions.PortStlDetector;
 import io.flowpulse.ml.detectors.HoltWintersState;
 import io.flowpulse.ml.detectors.SeasonalSlot;
@@ -48,6 +50,35 @@ public final class DetectorStateReaders {
             buffer.clear();
             serializer.serialize(value, buffer);
             return buffer.length();
+        }
+    }
+
+    /** {@link PortRobustBandDetector}: the model (one ValueState) and the last-seen time. */
+    public static final class RobustBandReader extends SizingReader {
+        private static final long serialVersionUID = 1L;
+        private transient ValueState<RobustBandState> model;
+        private transient ValueState<Long> lastSeen;
+        private transient TypeSerializer<RobustBandState> modelSerializer;
+
+        @Override
+        public void open(OpenContext openContext) {
+            model = getRuntimeContext().getState(PortRobustBandDetector.MODEL);
+            lastSeen = getRuntimeContext().getState(PortRobustBandDetector.LAST_SEEN);
+            modelSerializer = serializer(TypeInformation.of(RobustBandState.class));
+            openSizing();
+        }
+
+        @Override
+        public void readKey(String key, Context ctx, Collector<DetectorKeyState> out) throws Exception {
+            DetectorKeyState k = new DetectorKeyState();
+            k.key = key;
+            Long seen = lastSeen.value();
+            k.bytes = size(modelSerializer, model.value()) + (seen == null ? 0 : 8);
+            if (seen != null) {
+                k.lastUpdateMillis = seen;
+            }
+            k.timers = ctx.registeredEventTimeTimers().size();
+            out.collect(k);
         }
     }
 

@@ -41,6 +41,7 @@ public final class FlowpulseSavepoints {
     static final Map<Operators, String> DETECTORS = new LinkedHashMap<>();
 
     static {
+        DETECTORS.put(Operators.PORT_ROBUST_BAND_DETECTOR, "robust bands");
         DETECTORS.put(Operators.PORT_DETECTOR, "Holt-Winters");
         DETECTORS.put(Operators.PORT_STL_DETECTOR, "STL");
         DETECTORS.put(Operators.PORT_RCF_DETECTOR, "Random Cut Forest");
@@ -169,6 +170,7 @@ public final class FlowpulseSavepoints {
     public static List<DetectorKeyState> detectorKeys(String path, Operators detector) throws Exception {
         KeyedStateReaderFunction<String, DetectorKeyState> reader;
         switch (detector) {
+            case PORT_ROBUST_BAND_DETECTOR: reader = new DetectorStateReaders.RobustBandReader(); break;
             case PORT_DETECTOR: reader = new DetectorStateReaders.HoltWintersReader(); break;
             case PORT_STL_DETECTOR: reader = new DetectorStateReaders.StlReader(); break;
             case PORT_RCF_DETECTOR: reader = new DetectorStateReaders.RcfReader(); break;

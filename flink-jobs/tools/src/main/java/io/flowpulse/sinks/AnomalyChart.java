@@ -28,6 +28,16 @@ public final class AnomalyChart {
 
     public static void write(Path png, String title, long[] millis, double[] value, double[] expected, double[] lower,
             double[] upper, int[] severity, int width, int height, String yLabel) throws IOException {
+        write(png, title, millis, value, expected, lower, upper, severity, width, height, yLabel, List.of());
+    }
+
+    /**
+     * As {@link #write(Path, String, long[], double[], double[], double[], double[], int[], int, int, String)},
+     * with ground-truth intervals ({@code [startMillis, endMillis)}, e.g. the simulator's injected
+     * anomalies) drawn as thick purple bars above the traffic.
+     */
+    public static void write(Path png, String title, long[] millis, double[] value, double[] expected, double[] lower,
+            double[] upper, int[] severity, int width, int height, String yLabel, List<long[]> truth) throws IOException {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
                 .xAxisTitle("time (UTC)").yAxisTitle(yLabel).build();
@@ -72,6 +82,23 @@ public final class AnomalyChart {
         line(chart, "traffic", millis, value, new Color(30, 70, 160), false);
         points(chart, "warning", millis, value, severity, WARNING, new Color(240, 200, 0));
         points(chart, "critical", millis, value, severity, CRITICAL, new Color(220, 30, 30));
+        double top = 0;
+        for (double v : value) {
+            if (Double.isFinite(v)) {
+                top = Math.max(top, v);
+            }
+        }
+        int marked = 0;
+        for (long[] interval : truth) {
+            XYSeries s = chart.addSeries(marked == 0 ? "injected anomaly" : "injected " + marked,
+                    List.of(new Date(interval[0]), new Date(interval[1])), List.of(top * 1.05, top * 1.05));
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(new Color(140, 40, 160));
+            s.setLineStyle(new BasicStroke(6f));
+            s.setShowInLegend(marked == 0);
+            marked++;
+        }
         Files.createDirectories(png.toAbsolutePath().getParent());
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }

@@ -34,7 +34,7 @@ public class DetectorUpdateBenchmark {
     static final long FIVE_MINUTES = 300_000L;
     static final int WARM_UP_POINTS = 28 * 288;
 
-    @Param({"holt-winters", "stl", "random-cut-forest"})
+    @Param({"robust-band", "holt-winters", "stl", "random-cut-forest"})
     public String detector;
 
     AnomalyDetector d;

@@ -34,6 +34,8 @@ class CommandLineContractTest {
     static Path csv;
     static Path shortKey;
     static Path key;
+    static Path badTimeCsv;
+    static Path noSeriesDir;
 
     @BeforeAll
     static void files() throws Exception {
@@ -43,6 +45,8 @@ class CommandLineContractTest {
         csv = Files.writeString(dir.resolve("flows.csv"), "a,b,class\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n");
         shortKey = Files.writeString(dir.resolve("short.key"), "too-short");
         key = Files.writeString(dir.resolve("model.key"), "a-test-signing-key-0123456789");
+        badTimeCsv = Files.writeString(dir.resolve("bad-time.csv"), "timestamp,value\n1397088240,1\n10/04/2014 00:04,2\n");
+        noSeriesDir = Files.createDirectories(dir.resolve("no-series"));
     }
 
     /** Every command, and the savepoint sub-commands. */
@@ -129,7 +133,9 @@ class CommandLineContractTest {
                 bad("an empty CSV", "is empty", "sequence-features", "--input", emptyCsv, "--output", d + "/s.csv"),
                 bad("a header-only CSV", "no data rows", "evaluate-detector", "--input", headerOnlyCsv),
                 bad("an empty CSV", "is empty", "evaluate-detector", "--input", emptyCsv),
-                bad("a directory as --input", "is a directory", "evaluate-detector", "--input", d),
+                bad("a directory without series as --input", "no *.csv series", "evaluate-detector", "--input", noSeriesDir),
+                bad("a missing --input", "no such file", "evaluate-detector", "--input", d + "/missing.csv"),
+                bad("--detections sometimes", "'sometimes'", "evaluate-detector", "--input", csv, "--detections", "sometimes"),
                 bad("an unknown detector", "unknown detector", "evaluate-detector", "--input", csv, "--detector", "arima"),
                 bad("a CSV without the score columns", "needs the columns", "plot", "--input", headerOnlyCsv, "--output", d + "/p.png"),
                 bad("--duration banana", "'banana' is not a duration", "demo", "--duration", "banana"),
@@ -155,6 +161,13 @@ class CommandLineContractTest {
         CliRun r = CliRun.run(args);
         assertTrue(r.exitCode == 1 || r.exitCode == 2, what + ": " + r);
         assertOneLine(r, expected);
+    }
+
+    @Test
+    void aBadRowOfASeriesIsOneLineNamingFileAndRowWithExitCode1() {
+        CliRun r = CliRun.run("evaluate-detector", "--input", badTimeCsv.toString(), "--detector", "robust-band");
+        assertEquals(1, r.exitCode, r.toString());
+        assertOneLine(r, "bad-time.csv:3: timestamp '10/04/2014 00:04'");
     }
 
     @Test

@@ -49,6 +49,33 @@ class EvaluateDetectorCommandTest {
     }
 
     @Test
+    void scoresADirectoryOfSeriesWithNabTotalsAndEpisodes(@TempDir Path dir) throws Exception {
+        Path corpus = Files.createDirectories(dir.resolve("corpus/sub"));
+        for (int s = 0; s < 2; s++) {
+            // NAB's layout: yyyy-MM-dd HH:mm:ss (UTC), one missing value, a label column
+            StringBuilder csv = new StringBuilder("timestamp,value,label\n");
+            int spike = 288 * 3 + 50 + 40 * s;
+            for (int i = 0; i < 288 * 4; i++) {
+                String t = java.time.LocalDateTime.of(2014, 4, 10, 0, 0).plusMinutes(5L * i).toString().replace('T', ' ');
+                double v = 1000 + 300 * Math.sin(2 * Math.PI * i / 288) + (i % 7) + (i == spike ? 2000 : 0);
+                csv.append(t.length() == 16 ? t + ":00" : t).append(',').append(i == 500 ? "" : String.valueOf(v))
+                        .append(',').append(i == spike ? 1 : 0).append('\n');
+            }
+            Files.writeString((s == 0 ? corpus.getParent() : corpus).resolve("series-" + s + ".csv"), csv);
+        }
+        Path out = dir.resolve("scores");
+        CliRun r = CliRun.run("evaluate-detector", "--detector", "robust-band", "--input", dir.resolve("corpus").toString(),
+                "--detections", "episodes", "--output", out.toString());
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains("corpus") && r.out.contains("(2 series)") && r.out.contains("series-0.csv")
+                && r.out.contains("sub/series-1.csv") && r.out.contains("NAB-style score"), r.out);
+        List<String> scores = Files.readAllLines(out.resolve("sub_series-1.csv"));
+        assertEquals("timestamp,value,expected,lower,upper,score,anomalous,label", scores.get(0));
+        assertTrue(scores.get(1).startsWith("2014-04-10T00:00:00Z,"), scores.get(1));
+        assertTrue(scores.get(501).startsWith("2014-04-11T17:40:00Z,,,,,,0,"), scores.get(501));
+    }
+
+    @Test
     void unknownDetectorIsAUsageError(@TempDir Path dir) throws Exception {
         Path input = dir.resolve("s.csv");
         Files.writeString(input, "timestamp,value\n1,2\n2,3\n");

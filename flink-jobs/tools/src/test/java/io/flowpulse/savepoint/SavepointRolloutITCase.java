@@ -150,6 +150,8 @@ class SavepointRolloutITCase {
         m.put(JobOptions.MODELS_SIGNING_KEY_FILE.key(), keyFile.toString());
         m.put(JobOptions.BOUNDED.key(), Boolean.toString(bounded));
         m.put(JobOptions.ACTIVE_STRATEGY.key(), "none");
+        // this test reads Holt-Winters state (slots + scalars) from the savepoints
+        m.put(JobOptions.PORT_DETECTOR.key(), "holt-winters");
         Set<String> inputs = Set.of(JobOptions.TOPIC_PACKETS.key(), JobOptions.TOPIC_FLOW_RECORDS.key(),
                 JobOptions.TOPIC_PORT_SAMPLES.key(), JobOptions.TOPIC_MODELS.key());
         for (var o : JobOptions.all()) {

@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +20,10 @@ import org.apache.commons.csv.CSVRecord;
 
 /**
  * A time series from a CSV file {@code timestamp,value[,label]} with a header. Timestamps are
- * epoch seconds, epoch milliseconds or ISO-8601 instants (quoted or not); column names are matched
+ * epoch seconds, epoch milliseconds, ISO-8601 instants or {@code yyyy-MM-dd HH:mm:ss} read as UTC
+ * (quoted or not; see {@link #parseTime}); an empty or {@code NaN} value is a missing point
+ * ({@code NaN} in {@link #values}); a malformed row is a {@link SeriesFormatException} naming the
+ * file and row. Column names are matched
  * case-insensitively ({@code TimeStamp,Value,Label} of the Microsoft cloud-monitoring set,
  * {@code timestamp,value,label} of Bagel's KPI). Rows are sorted by time.
  *
@@ -27,6 +34,15 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
 
     public int size() {
         return times.length;
+    }
+
+    /** Points without a value. */
+    public int missing() {
+        int m = 0;
+        for (double v : values) {
+            m += Double.isNaN(v) ? 1 : 0;
+        }
+        return m;
     }
 
     public boolean labelled() {
@@ -50,37 +66,55 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
      * Reads the file. {@code labelColumn} null: use a column named {@code label} when present.
      */
     public static LabeledSeries read(Path file, String labelColumn) throws IOException {
-        CSVFormat format = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).setTrim(true).get();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser csv = CSVParser.parse(in, format)) {
+        // Blank lines are kept as records (and skipped below) so that a record's number is its line number.
+        CSVFormat format = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(false).setTrim(true).get();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                CSVParser csv = CSVParser.parse(in, format)) {
             java.util.Iterator<CSVRecord> it = csv.iterator();
-            if (!it.hasNext()) {
-                throw new IOException("empty file " + file);
+            CSVRecord headerRecord = null;
+            while (headerRecord == null && hasNext(it, file)) {
+                CSVRecord r = it.next();
+                headerRecord = blank(r) ? null : r;
+            }
+            if (headerRecord == null) {
+                throw new SeriesFormatException(file + ": empty file (expected a header timestamp,value[,label])");
             }
             List<String> names = new ArrayList<>();
-            for (String h : it.next().values()) {
+            for (String h : headerRecord.values()) {
                 names.add(h.toLowerCase(Locale.ROOT));
             }
             int timeCol = indexOf(names, 0, "timestamp", "time", "ts");
             int valueCol = indexOf(names, 1, "value");
             int labelCol = labelColumn != null ? names.indexOf(labelColumn.toLowerCase(Locale.ROOT)) : names.indexOf("label");
             if (labelColumn != null && labelCol < 0) {
-                throw new IOException("no column " + labelColumn + " in " + names);
+                throw new SeriesFormatException(file + ":1: no column " + labelColumn + " in " + names);
             }
             List<long[]> rows = new ArrayList<>();
             List<Double> values = new ArrayList<>();
-            while (it.hasNext()) {
+            while (hasNext(it, file)) {
                 CSVRecord rec = it.next();
+                if (blank(rec)) {
+                    continue;
+                }
                 String[] f = rec.values();
                 try {
+                    if (f.length <= Math.max(timeCol, valueCol)) {
+                        throw new IllegalArgumentException("expected " + names.size() + " columns, found " + f.length);
+                    }
                     long t = parseTime(f[timeCol]);
-                    double v = Double.parseDouble(f[valueCol]);
+                    double v = parseValue(f[valueCol]);
                     long label = labelCol >= 0 && labelCol < f.length && !f[labelCol].isEmpty()
                             ? Math.round(Double.parseDouble(f[labelCol])) : 0;
                     rows.add(new long[] {t, label, values.size()});
                     values.add(v);
                 } catch (RuntimeException e) {
-                    throw new IOException(file + ":" + csv.getCurrentLineNumber() + ": cannot parse " + rec.toList(), e);
+                    String why = e instanceof NumberFormatException ? "not a number" : e.getMessage();
+                    throw new SeriesFormatException(file + ":" + rec.getRecordNumber() + ": " + why + " in '"
+                            + abbreviate(String.join(",", f)) + "'");
                 }
+            }
+            if (rows.isEmpty()) {
+                throw new SeriesFormatException(file + ": no data rows after the header");
             }
             rows.sort((a, b) -> Long.compare(a[0], b[0]));
             long[] times = new long[rows.size()];
@@ -98,6 +132,31 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
         }
     }
 
+    /** A number; empty or {@code NaN} is a missing value ({@code NaN}). */
+    private static double parseValue(String s) {
+        if (s.isEmpty() || s.equalsIgnoreCase("nan")) {
+            return Double.NaN;
+        }
+        double v = Double.parseDouble(s);
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("value '" + s + "' is not finite");
+        }
+        return v;
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() <= 80 ? line : line.substring(0, 77) + "...";
+    }
+
+    /** A file that is not a readable series: the message names the file and row, on one line. */
+    public static final class SeriesFormatException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public SeriesFormatException(String message) {
+            super(message);
+        }
+    }
+
     private static int indexOf(List<String> names, int fallback, String... candidates) {
         for (String c : candidates) {
             int i = names.indexOf(c);
@@ -108,12 +167,52 @@ public record LabeledSeries(long[] times, double[] values, int[] labels) {
         return fallback;
     }
 
+    private static boolean blank(CSVRecord r) {
+        return r.size() == 1 && r.get(0).isEmpty();
+    }
+
+    /** {@code it.hasNext()}, with a malformed CSV (an unclosed quote, say) as a one-line {@link SeriesFormatException}. */
+    private static boolean hasNext(java.util.Iterator<CSVRecord> it, Path file) throws SeriesFormatException {
+        try {
+            return it.hasNext();
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new SeriesFormatException(file + ": malformed CSV: " + cause.getMessage().replace('\n', ' '));
+        }
+    }
+
+    /**
+     * Epoch seconds (below 10^11, fractions allowed) or milliseconds; an ISO-8601 instant or
+     * offset date-time ({@code 2014-04-10T00:04:00Z}, {@code ...+02:00}); a local date-time read
+     * as UTC, with {@code T} or a space between date and time ({@code 2014-04-10 00:04:00},
+     * fractions of seconds allowed).
+     */
     static long parseTime(String s) {
-        if (!s.isEmpty() && (Character.isDigit(s.charAt(0)) || s.charAt(0) == '-') && s.indexOf('T') < 0
-                && s.indexOf(':') < 0) {
-            double n = Double.parseDouble(s);
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("empty timestamp");
+        }
+        if ((Character.isDigit(s.charAt(0)) || s.charAt(0) == '-') && s.indexOf('T') < 0
+                && s.indexOf(':') < 0 && s.indexOf(' ') < 0 && s.indexOf('-', 1) < 0) {
+            double n;
+            try {
+                n = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("timestamp '" + s + "' is neither epoch seconds/millis, "
+                        + "ISO-8601 nor yyyy-MM-dd HH:mm:ss");
+            }
             return Math.abs(n) < 1e11 ? Math.round(n * 1000) : Math.round(n);
         }
-        return Instant.parse(s).toEpochMilli();
+        String iso = s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
+        try {
+            return OffsetDateTime.parse(iso, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+        } catch (DateTimeParseException notOffset) {
+            try {
+                return LocalDateTime.parse(iso, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC)
+                        .toEpochMilli();
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("timestamp '" + s + "' is neither epoch seconds/millis, "
+                        + "ISO-8601 nor yyyy-MM-dd HH:mm:ss");
+            }
+        }
     }
 }
