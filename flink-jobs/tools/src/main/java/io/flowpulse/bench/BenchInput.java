@@ -151,13 +151,7 @@ public final class BenchInput {
     static BenchInput flows(int n, int partitions, Path flowsCsv, Path trainingCsv) throws IOException {
         List<FlowRecord> base = new ArrayList<>();
         LabelledFlowCsv.read(flowsCsv, "is_doh_blacklist", (r, label) -> base.add(r));
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (FlowRecord r : base) {
-            min = Math.min(min, r.getStartMicros());
-            max = Math.max(max, r.getEndMicros());
-        }
-        long period = max - min + 1_000_000L;
+        long period = repeatPeriodMicros(base);
         Set<String> distinct = new HashSet<>();
         byte[][] values = new byte[n][];
         byte[][] recordKeys = new byte[n][];
@@ -197,13 +191,7 @@ public final class BenchInput {
         } catch (io.flowpulse.sources.netflow.NetFlowDecodeException e) {
             throw new IOException("recorded exports do not decode: " + e.getMessage(), e);
         }
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (FlowRecord r : base) {
-            min = Math.min(min, r.getStartMicros());
-            max = Math.max(max, r.getEndMicros());
-        }
-        long period = max - min + 1_000_000L;
+        long period = repeatPeriodMicros(base);
         Set<String> distinct = new HashSet<>();
         byte[][] values = new byte[n][];
         byte[][] recordKeys = new byte[n][];
@@ -292,5 +280,16 @@ public final class BenchInput {
             t[i] = times[order[i]];
         }
         return new BenchInput(s, v, k, partitions, t, keys, model, what);
+    }
+
+    /** How far each repetition of {@code base} is shifted in time: its whole span plus one second. */
+    private static long repeatPeriodMicros(List<FlowRecord> base) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (FlowRecord r : base) {
+            min = Math.min(min, r.getStartMicros());
+            max = Math.max(max, r.getEndMicros());
+        }
+        return max - min + 1_000_000L;
     }
 }
