@@ -172,7 +172,7 @@ public class FlowClassifierFunction extends BroadcastProcessFunction<FlowFeature
                 model.featureSchema().fill(flow.getFeatures(), out);
             } else {
                 PacketSequence.fill(model.featureSchema().names(), slots, flow.getFeatures(), flow.getFirstPacketSizes(),
-                        flow.getFirstPacketDirections(), flow.getFirstPacketIatMicros(), out);
+                        flow.getFirstPacketDirections(), flow.getFirstPacketIatMicros(), flow.getFirstPacketBytes(), out);
             }
         }
 

@@ -55,6 +55,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *       by its own idle-timeout timer) so that its continuation keeps the original direction.
  *   <li>The first {@link FlowAggregatorParams#firstPackets} packets (IP length, direction, IAT) are
  *       packed into one long each, inside the flow's state (at most N longs: bounded).
+ *   <li>With {@link FlowAggregatorParams#firstBytesPackets} &gt; 0 the first bytes of the transport
+ *       header and payload of the first packets are kept too (at most packets x length bytes) and
+ *       emitted in {@code firstPacketBytes}; off by default, and then nothing is stored.
  *   <li>State is one value per flow ({@link FlowState}, written by the hand-written
  *       {@link FlowStateSerializer}). <b>Mini-batch</b> (as Flink SQL's {@code table.exec.mini-batch}):
  *       with {@code miniBatchFlows > 1} the operator keeps the flows touched since the last flush in
@@ -182,6 +185,9 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
         if (s.firstPacketsStored < params.firstPackets) {
             long iat = st.packets() == 0 ? 0 : Math.max(0, ts - st.lastMicros);
             s.addFirstPacket(packFirstPacket(p.ipLength, forward, iat), params.firstPackets);
+        }
+        if (s.firstBytesStored() < params.firstBytesPackets) {
+            s.addFirstBytes(transportBytes(p, params.firstBytesLength));
         }
         st.add(ts, forward, p.linkLength, p.ipLength, p.l4HeaderLength, p.payloadLength,
                 flags, p.tcpWindow, params.activityTimeoutMicros);
@@ -407,6 +413,21 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
         return (Math.min(iatMicros, IAT_MAX) << (SIZE_BITS + 1)) | ((forward ? 1L : 0L) << SIZE_BITS) | size;
     }
 
+    private static final byte[] NO_BYTES = new byte[0];
+
+    /**
+     * The first {@code length} bytes of a packet's transport header and payload, from its captured
+     * {@link FlowPacket#headerBytes} (which start at the IP header); empty when none were captured.
+     */
+    static byte[] transportBytes(FlowPacket p, int length) {
+        byte[] h = p.headerBytes;
+        if (h == null) {
+            return NO_BYTES;
+        }
+        int from = Math.min(Math.max(p.ipHeaderLength, 0), h.length);
+        return Arrays.copyOfRange(h, from, Math.min(h.length, from + length));
+    }
+
     private void emit(FlowState s, FlowTermination reason) {
         flowsEmitted.inc();
         int n = s.firstPacketsStored;
@@ -432,7 +453,19 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
                 .setFirstPacketDirections(directions)
                 .setFirstPacketIatMicros(iats)
                 .setSource(s.source)
+                .setFirstPacketBytes(firstBytes(s))
                 .build());
+    }
+
+    private static List<ByteBuffer> firstBytes(FlowState s) {
+        if (s.firstBytes == null) {
+            return List.of();
+        }
+        List<ByteBuffer> bytes = new ArrayList<>(s.firstBytes.length);
+        for (byte[] b : s.firstBytes) {
+            bytes.add(ByteBuffer.wrap(b));
+        }
+        return bytes;
     }
 
     /**
@@ -450,6 +483,9 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
             if (s.firstPacketsStored < params.firstPackets) {
                 long iat = s.stats.packets() == 0 ? 0 : Math.max(0, p.timestampMicros - s.stats.lastMicros);
                 s.addFirstPacket(packFirstPacket(p.ipLength, forward, iat), params.firstPackets);
+            }
+            if (s.firstBytesStored() < params.firstBytesPackets) {
+                s.addFirstBytes(transportBytes(p, params.firstBytesLength));
             }
             s.stats.add(p.timestampMicros, forward, p.linkLength, p.ipLength, p.l4HeaderLength, p.payloadLength,
                     p.tcpFlags, p.tcpWindow, params.activityTimeoutMicros);
@@ -484,6 +520,11 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
         /** First packets, packed by {@link #packFirstPacket}; the first {@link #firstPacketsStored} are used. */
         public long[] firstPackets;
         public int firstPacketsStored;
+        /**
+         * First transport-header/payload bytes of the first packets (entry i: packet i), null when
+         * the first-bytes input is off or the flow has no packet yet: no cost when off.
+         */
+        public byte[][] firstBytes;
         /** Event time of the one registered timer, Long.MIN_VALUE when none. */
         public long timerMillis = Long.MIN_VALUE;
         /** For a continuation marker (no packets yet): when it expires. */
@@ -506,6 +547,17 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
 
         boolean isForward(FlowPacket p) {
             return p.srcPort == srcPort && p.dstPort == dstPort && p.srcLo == srcLo && p.srcHi == srcHi;
+        }
+
+        int firstBytesStored() {
+            return firstBytes == null ? 0 : firstBytes.length;
+        }
+
+        /** Appends one packet's bytes (at most a few packets: the array grows by one). */
+        void addFirstBytes(byte[] bytes) {
+            int n = firstBytesStored();
+            firstBytes = firstBytes == null ? new byte[1][] : Arrays.copyOf(firstBytes, n + 1);
+            firstBytes[n] = bytes;
         }
 
         void addFirstPacket(long packed, int max) {

@@ -22,13 +22,18 @@ import org.apache.flink.core.memory.DataOutputView;
  * checks the round trip, so a field added without serializer support fails the build; the snapshot
  * carries a layout version and restores on heap and RocksDB ({@code FlowStateSnapshotRestoreTest}).
  *
- * <p>Layout version 1: see {@link #serialize}. A layout change must bump {@link #LAYOUT} and keep a
- * reader for the old layout (or state written with it cannot be restored).
+ * <p>Layout version 2: see {@link #serialize}. A layout change must bump {@link #LAYOUT} and keep a
+ * reader for the old layout (or state written with it cannot be restored). Layout 1 (up to issue 17)
+ * is layout 2 without the first bytes: flag bit 16 of the first byte was never set in it, so every
+ * layout-1 state is a valid layout-2 state and this serializer reads both
+ * ({@code FlowStateLayoutMigrationTest} restores a snapshot written by the layout-1 code).
  */
 public final class FlowStateSerializer extends TypeSerializerSingleton<FlowState> {
     private static final long serialVersionUID = 1L;
     public static final FlowStateSerializer INSTANCE = new FlowStateSerializer();
-    static final int LAYOUT = 1;
+    static final int LAYOUT = 2;
+    /** The oldest layout this serializer reads. */
+    static final int OLDEST_READABLE_LAYOUT = 1;
 
     @Override
     public boolean isImmutableType() {
@@ -64,7 +69,7 @@ public final class FlowStateSerializer extends TypeSerializerSingleton<FlowState
     @Override
     public void serialize(FlowState s, DataOutputView out) throws IOException {
         int bits = (s.finForward ? 1 : 0) | (s.finBackward ? 2 : 0) | (s.closedByRst ? 4 : 0)
-                | (s.source != null ? 8 : 0);
+                | (s.source != null ? 8 : 0) | (s.firstBytes != null ? 16 : 0);
         out.writeByte(bits);
         out.writeByte(s.ipVersion);
         if (s.ipVersion == 6) {
@@ -88,6 +93,13 @@ public final class FlowStateSerializer extends TypeSerializerSingleton<FlowState
         out.writeInt(s.firstPacketsStored);
         for (int i = 0; i < s.firstPacketsStored; i++) {
             out.writeLong(s.firstPackets[i]);
+        }
+        if (s.firstBytes != null) { // layout 2: packet count, then per packet an unsigned byte length and the bytes
+            out.writeByte(s.firstBytes.length);
+            for (byte[] b : s.firstBytes) {
+                out.writeByte(b.length);
+                out.write(b);
+            }
         }
         writeStats(s.stats, out);
     }
@@ -120,6 +132,13 @@ public final class FlowStateSerializer extends TypeSerializerSingleton<FlowState
         s.firstPackets = s.firstPacketsStored == 0 ? null : new long[s.firstPacketsStored];
         for (int i = 0; i < s.firstPacketsStored; i++) {
             s.firstPackets[i] = in.readLong();
+        }
+        if ((bits & 16) != 0) {
+            s.firstBytes = new byte[in.readUnsignedByte()][];
+            for (int i = 0; i < s.firstBytes.length; i++) {
+                s.firstBytes[i] = new byte[in.readUnsignedByte()];
+                in.readFully(s.firstBytes[i]);
+            }
         }
         readStats(s.stats, in);
         return s;
@@ -307,9 +326,9 @@ public final class FlowStateSerializer extends TypeSerializerSingleton<FlowState
 
         @Override
         public TypeSerializer<FlowState> restoreSerializer() {
-            if (layout != LAYOUT) {
+            if (layout < OLDEST_READABLE_LAYOUT || layout > LAYOUT) {
                 throw new IllegalStateException("flow state layout " + layout + " is not readable by this version"
-                        + " (reads layout " + LAYOUT + ")");
+                        + " (reads layouts " + OLDEST_READABLE_LAYOUT + ".." + LAYOUT + ")");
             }
             return INSTANCE;
         }
@@ -317,7 +336,8 @@ public final class FlowStateSerializer extends TypeSerializerSingleton<FlowState
         @Override
         public TypeSerializerSchemaCompatibility<FlowState> resolveSchemaCompatibility(
                 TypeSerializerSnapshot<FlowState> oldSnapshot) {
-            if (oldSnapshot instanceof Snapshot old && old.layout == LAYOUT) {
+            // layout 1 bytes are layout 2 bytes (see the class comment): readable as they are
+            if (oldSnapshot instanceof Snapshot old && old.layout >= OLDEST_READABLE_LAYOUT && old.layout <= LAYOUT) {
                 return TypeSerializerSchemaCompatibility.compatibleAsIs();
             }
             return TypeSerializerSchemaCompatibility.incompatible();

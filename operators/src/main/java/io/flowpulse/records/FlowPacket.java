@@ -19,7 +19,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * {@link Serializer} (about 50 bytes for IPv4, no Avro resolver, no reflection) instead of Avro's
  * generic datum reader/writer, which cost about 1 µs per packet there. It is not a wire type:
  * Kafka carries {@link PacketEvent}; {@link #from(PacketEvent)} and {@link #toPacketEvent()}
- * convert (the optional {@code headerBytes} are not carried: the flow operator does not use them).
+ * convert; the optional {@code headerBytes} (first bytes of the IP packet) are carried when present,
+ * for the flow operator's first-bytes input ({@code flows.first-bytes.packets}), else null.
  *
  * <p>A hand-written serializer breaks the house rule "POJOs checked by PojoTestUtils" on purpose:
  * Flink's {@code PojoSerializer} reads every field reflectively and boxes it, several times the
@@ -49,10 +50,20 @@ public final class FlowPacket {
     public int vlanId = -1;
     /** Capture point or file, null when not sent. */
     public String sourceId;
+    /**
+     * First bytes of the IP packet (IP header, then transport header and payload), null when not
+     * captured. The transport part starts at {@link #ipHeaderLength}.
+     */
+    public byte[] headerBytes;
 
     public FlowPacket() {}
 
     public static FlowPacket from(PacketEvent p) {
+        return from(p, true);
+    }
+
+    /** As {@link #from(PacketEvent)}; without the header bytes when the flow operator does not keep them. */
+    public static FlowPacket from(PacketEvent p, boolean withHeaderBytes) {
         FlowPacket f = new FlowPacket();
         f.timestampMicros = p.getTimestampMicros();
         ByteBuffer src = p.getSrcIp();
@@ -80,13 +91,18 @@ public final class FlowPacket {
         f.tcpWindow = p.getTcpWindow();
         f.vlanId = p.getVlanId() == null ? -1 : p.getVlanId();
         f.sourceId = p.getSourceId();
+        ByteBuffer h = withHeaderBytes ? p.getHeaderBytes() : null;
+        if (h != null) {
+            f.headerBytes = new byte[h.remaining()];
+            h.duplicate().get(f.headerBytes);
+        }
         return f;
     }
 
     public PacketEvent toPacketEvent() {
         return new PacketEvent(timestampMicros, ByteBuffer.wrap(srcIp()), ByteBuffer.wrap(dstIp()), srcPort, dstPort,
                 protocol, ipVersion, linkLength, ipLength, ipHeaderLength, l4HeaderLength, payloadLength, tcpFlags,
-                tcpWindow, vlanId < 0 ? null : vlanId, null, sourceId);
+                tcpWindow, vlanId < 0 ? null : vlanId, headerBytes == null ? null : ByteBuffer.wrap(headerBytes), sourceId);
     }
 
     public byte[] srcIp() {
@@ -130,6 +146,7 @@ public final class FlowPacket {
         to.tcpWindow = from.tcpWindow;
         to.vlanId = from.vlanId;
         to.sourceId = from.sourceId;
+        to.headerBytes = from.headerBytes == null ? null : from.headerBytes.clone();
     }
 
     @Override
@@ -143,7 +160,7 @@ public final class FlowPacket {
                 && ipLength == p.ipLength && ipHeaderLength == p.ipHeaderLength
                 && l4HeaderLength == p.l4HeaderLength && payloadLength == p.payloadLength
                 && tcpFlags == p.tcpFlags && tcpWindow == p.tcpWindow && vlanId == p.vlanId
-                && java.util.Objects.equals(sourceId, p.sourceId);
+                && java.util.Objects.equals(sourceId, p.sourceId) && java.util.Arrays.equals(headerBytes, p.headerBytes);
     }
 
     @Override
@@ -172,7 +189,9 @@ public final class FlowPacket {
      * Layout (big-endian): timestamp long; flags byte (bit0 IPv6, bit1 VLAN, bit2 sourceId); the
      * addresses (IPv4: two ints, IPv6: four longs); ports as two chars (0-65535, validated on
      * input); protocol, link, IP, IP header, L4 header and payload lengths, TCP flags and window as
-     * ints (lossless); then the VLAN id int and the sourceId UTF string when present. Version 1.
+     * ints (lossless); then the VLAN id int and the sourceId UTF string when present; then (bit3) the
+     * header bytes as an unsigned short length and the bytes. Version 1 (bit3 was never set before the
+     * header bytes were carried, so records written without them read unchanged).
      */
     public static final class Serializer extends TypeSerializerSingleton<FlowPacket> {
         private static final long serialVersionUID = 1L;
@@ -208,7 +227,7 @@ public final class FlowPacket {
         public void serialize(FlowPacket p, DataOutputView out) throws IOException {
             out.writeLong(p.timestampMicros);
             boolean v6 = p.ipVersion == 6;
-            int bits = (v6 ? 1 : 0) | (p.vlanId >= 0 ? 2 : 0) | (p.sourceId != null ? 4 : 0);
+            int bits = (v6 ? 1 : 0) | (p.vlanId >= 0 ? 2 : 0) | (p.sourceId != null ? 4 : 0) | (p.headerBytes != null ? 8 : 0);
             out.writeByte(bits);
             if (v6) {
                 out.writeLong(p.srcHi);
@@ -234,6 +253,11 @@ public final class FlowPacket {
             }
             if (p.sourceId != null) {
                 out.writeUTF(p.sourceId);
+            }
+            if (p.headerBytes != null) {
+                int n = Math.min(p.headerBytes.length, 0xffff);
+                out.writeChar(n);
+                out.write(p.headerBytes, 0, n);
             }
         }
 
@@ -271,6 +295,12 @@ public final class FlowPacket {
             p.tcpWindow = in.readInt();
             p.vlanId = (bits & 2) != 0 ? in.readInt() : -1;
             p.sourceId = (bits & 4) != 0 ? in.readUTF() : null;
+            if ((bits & 8) != 0) {
+                p.headerBytes = new byte[in.readUnsignedShort()];
+                in.readFully(p.headerBytes);
+            } else {
+                p.headerBytes = null;
+            }
             return p;
         }
 

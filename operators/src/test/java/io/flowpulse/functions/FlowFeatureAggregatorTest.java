@@ -318,4 +318,74 @@ class FlowFeatureAggregatorTest {
         assertStateAndTimersAtZero();
     }
 
+    /** A packet whose captured bytes are its IP header (20 bytes of 0x45) then transport bytes 0, 1, 2, ... */
+    private static PacketEvent withBytes(PacketEvent p, int transportBytes) {
+        byte[] b = new byte[20 + transportBytes];
+        java.util.Arrays.fill(b, 0, 20, (byte) 0x45);
+        for (int i = 0; i < transportBytes; i++) {
+            b[20 + i] = (byte) (i + p.getPayloadLength());
+        }
+        p.setHeaderBytes(ByteBuffer.wrap(b));
+        return p;
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.duplicate().get(a);
+        return a;
+    }
+
+    @Test
+    void firstBytesOffKeepNothingEvenWhenPacketsCarryBytes() throws Exception {
+        open();
+        send(withBytes(tcp(0, true, SYN, 0), 40));
+        send(withBytes(tcp(1_000, false, SYN | ACK, 0), 40));
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertEquals(List.of(), flows().get(0).getFirstPacketBytes());
+        assertStateAndTimersAtZero();
+    }
+
+    @Test
+    void firstBytesOnKeepTheTransportBytesOfTheFirstPacketsBounded() throws Exception {
+        open(FlowAggregatorParams.defaults().withFirstBytes(3, 16));
+        send(withBytes(tcp(0, true, SYN, 0), 40));        // 40 transport bytes captured: first 16 kept
+        send(withBytes(tcp(1_000, false, SYN | ACK, 1), 8)); // short capture: all 8
+        send(tcp(2_000, true, ACK, 2));                    // no bytes captured: empty entry, keeps alignment
+        send(withBytes(tcp(3_000, true, ACK, 3), 40));    // 4th packet: not kept
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        FlowFeatures flow = flows().get(0);
+        List<ByteBuffer> b = flow.getFirstPacketBytes();
+        assertEquals(3, b.size());
+        byte[] first = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            first[i] = (byte) i;
+        }
+        assertArrayEquals(first, bytes(b.get(0)));
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, bytes(b.get(1)));
+        assertArrayEquals(new byte[0], bytes(b.get(2)));
+        assertEquals(4, flow.getFirstPacketSizes().size());
+        assertStateAndTimersAtZero();
+    }
+
+    @Test
+    void firstBytesSurviveASnapshotAndRestore() throws Exception {
+        FlowAggregatorParams params = FlowAggregatorParams.defaults().withFirstBytes(5, 64);
+        open(params);
+        send(withBytes(tcp(0, true, SYN, 0), 100));
+        harness.prepareSnapshotPreBarrier(1);
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+        operator = new FlowFeatureAggregator(params, miniBatchFlows);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, new FlowPacketKeySelector(), FlowPacketKey.TYPE);
+        harness.initializeState(snapshot);
+        harness.open();
+        send(withBytes(tcp(1_000, false, SYN | ACK, 1), 10));
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        List<ByteBuffer> b = flows().get(0).getFirstPacketBytes();
+        assertEquals(2, b.size());
+        assertEquals(64, b.get(0).remaining());
+        assertEquals(10, b.get(1).remaining());
+        assertStateAndTimersAtZero();
+    }
+
 }

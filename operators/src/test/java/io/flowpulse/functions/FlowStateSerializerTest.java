@@ -58,6 +58,8 @@ class FlowStateSerializerTest {
                 f.set(o, "capture-" + seed + ".pcap");
             } else if (t == long[].class) {
                 f.set(o, null); // set below together with its count
+            } else if (t == byte[][].class) {
+                f.set(o, new byte[][] {{(byte) seed, -1, 0, 127}, {}, new byte[128]});
             } else {
                 seed = fill(f.get(o), seed);
             }
@@ -78,6 +80,10 @@ class FlowStateSerializerTest {
                 assertEquals(e, a, path + "." + f.getName());
             } else if (t == long[].class) {
                 assertTrue(Arrays.equals((long[]) e, (long[]) a), path + "." + f.getName());
+            } else if (t == byte[][].class) {
+                assertTrue(Arrays.deepEquals((byte[][]) e, (byte[][]) a), path + "." + f.getName());
+            } else if (e == null || a == null) {
+                assertEquals(e, a, path + "." + f.getName());
             } else {
                 assertDeepEquals(e, a, path + "." + f.getName());
             }
@@ -125,6 +131,36 @@ class FlowStateSerializerTest {
     void freshStateSurvivesARoundTrip() throws Exception {
         FlowState s = new FlowState();
         assertDeepEquals(s, roundTrip(FlowStateSerializer.INSTANCE, s), "FlowState");
+    }
+
+    @Test
+    void firstBytesOffCostsNothingAndOnCostsTheirLengthPlusOneBytePerPacket() throws Exception {
+        FlowState s = filledState(4);
+        s.firstBytes = null;
+        DataOutputSerializer off = new DataOutputSerializer(64);
+        FlowStateSerializer.INSTANCE.serialize(s, off);
+        s.firstBytes = new byte[][] {new byte[64], new byte[64], new byte[10]};
+        DataOutputSerializer on = new DataOutputSerializer(64);
+        FlowStateSerializer.INSTANCE.serialize(s, on);
+        assertEquals(off.length() + 1 + 3 + 64 + 64 + 10, on.length());
+        s.firstBytes = null;
+        assertDeepEquals(s, roundTrip(FlowStateSerializer.INSTANCE, s), "FlowState without first bytes");
+    }
+
+    @Test
+    void theLayout1SnapshotRestoresWithThisSerializerAsIs() throws Exception {
+        // a layout-1 serializer snapshot as the shipped job wrote it: version 1, then the layout int 1
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeInt(1);
+        FlowStateSerializer.Snapshot old = new FlowStateSerializer.Snapshot();
+        old.readSnapshot(1, new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+        assertTrue(FlowStateSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old).isCompatibleAsIs());
+        assertTrue(old.restoreSerializer() == FlowStateSerializer.INSTANCE);
+        DataOutputSerializer future = new DataOutputSerializer(64);
+        future.writeInt(FlowStateSerializer.LAYOUT + 1);
+        FlowStateSerializer.Snapshot newer = new FlowStateSerializer.Snapshot();
+        newer.readSnapshot(1, new DataInputDeserializer(future.getCopyOfBuffer()), getClass().getClassLoader());
+        assertTrue(FlowStateSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(newer).isIncompatible());
     }
 
     @Test

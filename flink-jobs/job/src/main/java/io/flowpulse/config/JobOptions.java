@@ -105,6 +105,16 @@ public final class JobOptions {
             .durationType().defaultValue(Duration.ofSeconds(5)).withDescription("Gap that separates active and idle periods inside a flow.");
     public static final ConfigOption<Integer> FLOW_FIRST_PACKETS = ConfigOptions.key("flows.first-packets")
             .intType().defaultValue(30).withDescription("Number of first packets whose size, direction and IAT are kept for sequence models.");
+    public static final ConfigOption<Integer> FLOW_FIRST_BYTES_PACKETS = ConfigOptions.key("flows.first-bytes.packets")
+            .intType().defaultValue(0).withDescription("Number of first packets of a flow whose first transport-header and"
+                    + " payload bytes are kept (the packets' headerBytes) and emitted in FlowFeatures.firstPacketBytes, as"
+                    + " input for byte-level sequence models (nPrint / AutoML4ETC); 0 = off (no state cost), at most "
+                    + io.flowpulse.ml.features.FlowAggregatorParams.MAX_FIRST_BYTES_PACKETS
+                    + ". When on, each open flow's state grows by up to packets x (length + 2) bytes.");
+    public static final ConfigOption<Integer> FLOW_FIRST_BYTES_LENGTH = ConfigOptions.key("flows.first-bytes.length")
+            .intType().defaultValue(io.flowpulse.ml.features.FlowAggregatorParams.DEFAULT_FIRST_BYTES_LENGTH)
+            .withDescription("Bytes kept per packet from the start of its transport header when flows.first-bytes.packets"
+                    + " > 0 (1.." + io.flowpulse.ml.features.FlowAggregatorParams.MAX_FIRST_BYTES_LENGTH + ").");
     public static final ConfigOption<Integer> FLOW_MINI_BATCH_FLOWS = ConfigOptions.key("flows.mini-batch-flows")
             .intType().defaultValue(io.flowpulse.functions.FlowFeatureAggregator.DEFAULT_MINI_BATCH_FLOWS)
             .withDescription("Flows the flow operator keeps in memory between state writes (each written once per batch,"

@@ -75,9 +75,12 @@ public final class FlowpulseTopology {
                     conf.get(JobOptions.FLOW_IDLE_TIMEOUT).toNanos() / 1000,
                     conf.get(JobOptions.FLOW_ACTIVE_TIMEOUT).toNanos() / 1000,
                     conf.get(JobOptions.FLOW_ACTIVITY_TIMEOUT).toNanos() / 1000,
-                    conf.get(JobOptions.FLOW_FIRST_PACKETS));
+                    conf.get(JobOptions.FLOW_FIRST_PACKETS))
+                    .withFirstBytes(conf.get(JobOptions.FLOW_FIRST_BYTES_PACKETS), conf.get(JobOptions.FLOW_FIRST_BYTES_LENGTH));
             // decoded once into the compact FlowPacket (hand-written serializer) before the keyBy edge
-            DataStream<FlowPacket> flowPackets = timed.map(FlowPacket::from).returns(FlowPacket.TYPE)
+            // the packets' header bytes cross the keyBy edge only when the first-bytes input is on
+            boolean keepBytes = params.firstBytesPackets > 0;
+            DataStream<FlowPacket> flowPackets = timed.map(p -> FlowPacket.from(p, keepBytes)).returns(FlowPacket.TYPE)
                     .uid(Operators.PACKETS_TO_FLOW_PACKETS.uid()).name(Operators.PACKETS_TO_FLOW_PACKETS.displayName());
             SingleOutputStreamOperator<FlowFeatures> packetFlows = FlowFeatureAggregator
                     .apply(flowPackets, params, conf.get(JobOptions.FLOW_MINI_BATCH_FLOWS))

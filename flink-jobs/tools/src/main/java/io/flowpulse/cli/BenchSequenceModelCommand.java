@@ -69,6 +69,15 @@ public final class BenchSequenceModelCommand implements Callable<Integer> {
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "job parallelism (default ${DEFAULT-VALUE})")
     int parallelism;
 
+    @Option(names = "--summary-features", paramLabel = "N", defaultValue = "0",
+            description = "summary features per flow record besides the packet arrays (the flow operator emits ~80; they cost"
+                    + " Avro (de)serialization on the edge into the classifier, not model time) (default ${DEFAULT-VALUE})")
+    int summaryFeatures;
+
+    @Option(names = "--object-reuse", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "pipeline.object-reuse, as README recommends for deployments (default ${DEFAULT-VALUE})")
+    boolean objectReuse;
+
     @Option(names = "--seconds", paramLabel = "N", defaultValue = "5", description = "duration of the model-alone run (default ${DEFAULT-VALUE})")
     long seconds;
 
@@ -83,6 +92,7 @@ public final class BenchSequenceModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        double loadAtStart = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         byte[] key = signing.key();
         ModelUpdate u = InputFiles.modelUpdate(modelFile, "--model");
         ClassifierModel model = InputFiles.classifier(u, modelFile);
@@ -119,6 +129,13 @@ public final class BenchSequenceModelCommand implements Callable<Integer> {
         // (b) in a job
         List<FlowFeatures> flows = new ArrayList<>(xs.length);
         int n = names.size() / 2;
+        if (summaryFeatures < 0 || summaryFeatures > 1000) {
+            throw UserError.usage("--summary-features 0..1000");
+        }
+        Map<String, Double> features = new java.util.TreeMap<>();
+        for (int f = 0; f < summaryFeatures; f++) {
+            features.put("summary_feature_" + f, f * 1.5);
+        }
         for (int r = 0; r < xs.length; r++) {
             List<Integer> sizes = new ArrayList<>(n);
             List<Integer> dirs = new ArrayList<>(n);
@@ -133,10 +150,12 @@ public final class BenchSequenceModelCommand implements Callable<Integer> {
                             .setDstIp(ByteBuffer.wrap(new byte[] {10, 9, 9, 9})).setSrcPort(40000 + r % 20000).setDstPort(443)
                             .setProtocol(17).build())
                     .setStartMicros(r).setEndMicros(r + 1).setTermination(FlowTermination.IDLE_TIMEOUT)
-                    .setFeatures(Map.of()).setFirstPacketSizes(sizes).setFirstPacketDirections(dirs)
+                    .setFeatures(features).setFirstPacketSizes(sizes).setFirstPacketDirections(dirs)
                     .setFirstPacketIatMicros(iats).build());
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        Configuration conf = new Configuration();
+        conf.setString("pipeline.object-reuse", Boolean.toString(objectReuse));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
         DataStream<FlowFeatures> flowStream = env.fromSource(new DataGeneratorSource<>(new Replay(flows), total,
                 RateLimiterStrategy.noOp(), TypeInformation.of(FlowFeatures.class)), WatermarkStrategy.noWatermarks(), "flows");
@@ -154,10 +173,15 @@ public final class BenchSequenceModelCommand implements Callable<Integer> {
         double wall = (System.nanoTime() - t0) / 1e9;
         double scored = (LAST.get() - FIRST.get()) / 1e9;
         double cpu = (CPU_LAST.get() - CPU_FIRST.get()) / 1e9;
-        System.out.printf("in the job (classifier operator, parallelism %d, batches of %d): %,d flows classified;"
+        System.out.printf("in the job (classifier operator, parallelism %d, batches of %d, %d summary features per flow,"
+                + " object reuse %s): %,d flows classified;"
                 + " %,.0f flows/s between the first and the last classification (%.1f s), job wall time %.1f s;"
                 + " %.1f CPU s in that window (whole process): %,.0f flows per CPU second%n",
-                parallelism, batch, COUNT.get(), COUNT.get() / scored, scored, wall, cpu, COUNT.get() / cpu);
+                parallelism, batch, summaryFeatures, objectReuse ? "on" : "off", COUNT.get(), COUNT.get() / scored, scored,
+                wall, cpu, COUNT.get() / cpu);
+        System.out.printf("machine load (1-minute average): %.1f at the start, %.1f at the end, %d cores%n", loadAtStart,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
         return 0;
     }
 

@@ -46,6 +46,22 @@ public final class FlowsCommand implements Callable<Integer> {
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "default ${DEFAULT-VALUE}")
     int parallelism;
 
+    @Option(names = "--first-bytes-packets", paramLabel = "P", defaultValue = "0",
+            description = "keep the first bytes of the transport header and payload of each flow's first P packets and write"
+                    + " them as columns byte_p_j (0..255, -1 past the captured bytes); 0 = off (default ${DEFAULT-VALUE}, at most "
+                    + FlowAggregatorParams.MAX_FIRST_BYTES_PACKETS + ")")
+    int firstBytesPackets;
+
+    @Option(names = "--first-bytes-length", paramLabel = "L", defaultValue = "" + FlowAggregatorParams.DEFAULT_FIRST_BYTES_LENGTH,
+            description = "bytes per packet with --first-bytes-packets (default ${DEFAULT-VALUE}, at most "
+                    + FlowAggregatorParams.MAX_FIRST_BYTES_LENGTH + ")")
+    int firstBytesLength;
+
+    @Option(names = "--sequence-packets", paramLabel = "N", defaultValue = "0",
+            description = "also write the first N packets' signed sizes and IATs as columns size_i, iat_ms_i (the input of"
+                    + " sequence models; default ${DEFAULT-VALUE} = none, 16 when --first-bytes-packets is set)")
+    int sequencePackets;
+
     @Override
     public Integer call() throws Exception {
         InputFiles.capture(pcapFile, "--pcap");
@@ -54,13 +70,23 @@ public final class FlowsCommand implements Callable<Integer> {
         }
         String pcap = pcapFile.toString();
         String output = outputFile.toString();
-        FlowAggregatorParams params = new FlowAggregatorParams((long) (idleSeconds * 1e6), (long) (activeSeconds * 1e6),
-                FlowAggregatorParams.DEFAULT_ACTIVITY_TIMEOUT_MICROS, FlowAggregatorParams.DEFAULT_FIRST_PACKETS);
+        if (sequencePackets < 0 || sequencePackets > 1024) {
+            throw UserError.usage("--sequence-packets 0..1024");
+        }
+        int sequence = sequencePackets == 0 && firstBytesPackets > 0 ? Math.max(16, firstBytesPackets) : sequencePackets;
+        FlowAggregatorParams params;
+        try {
+            params = new FlowAggregatorParams((long) (idleSeconds * 1e6), (long) (activeSeconds * 1e6),
+                    FlowAggregatorParams.DEFAULT_ACTIVITY_TIMEOUT_MICROS, Math.max(FlowAggregatorParams.DEFAULT_FIRST_PACKETS, sequence))
+                    .withFirstBytes(firstBytesPackets, firstBytesLength);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage("--first-bytes-packets/--first-bytes-length: " + e.getMessage());
+        }
         DecodeStats stats = new DecodeStats();
         long started = System.nanoTime();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
-        buildJob(env, pcap, params, (long) (outOfOrderSeconds * 1000), output, stats);
+        buildJob(env, pcap, params, (long) (outOfOrderSeconds * 1000), output, stats, sequence);
         env.execute("flowpulse flows " + Path.of(pcap).getFileName());
         int flows = sortByStart(Path.of(output));
         System.out.printf("%s: %d packets decoded, %d skipped %s; %d flows -> %s (%.1f s)%n", pcap, stats.decoded,
@@ -74,13 +100,20 @@ public final class FlowsCommand implements Callable<Integer> {
      */
     static void buildJob(StreamExecutionEnvironment env, String pcap, FlowAggregatorParams params,
             long maxOutOfOrderMillis, String output, DecodeStats stats) {
-        FlowFeatureAggregator.apply(env.fromSource(PcapFilesGenerator.source(List.of(pcap), 0, stats),
+        buildJob(env, pcap, params, maxOutOfOrderMillis, output, stats, 0);
+    }
+
+    /** As above; with {@code sequencePackets > 0} the CSV has the packet-sequence (and first-bytes) columns too. */
+    static void buildJob(StreamExecutionEnvironment env, String pcap, FlowAggregatorParams params,
+            long maxOutOfOrderMillis, String output, DecodeStats stats, int sequencePackets) {
+        int transportBytes = params.firstBytesPackets > 0 ? params.firstBytesLength : 0;
+        FlowFeatureAggregator.apply(env.fromSource(PcapFilesGenerator.source(List.of(pcap), 0, stats, transportBytes),
                         WatermarkStrategy.<FlowPacket>forBoundedOutOfOrderness(Duration.ofMillis(maxOutOfOrderMillis))
                                 .withTimestampAssigner((p, t) -> Math.floorDiv(p.timestampMicros, 1000)),
                         "pcap")
                 .setParallelism(1), params, FlowFeatureAggregator.DEFAULT_MINI_BATCH_FLOWS)
                 .name("flow-features")
-                .sinkTo(new FlowCsvSink(output))
+                .sinkTo(new FlowCsvSink(output, sequencePackets, params.firstBytesPackets, params.firstBytesLength))
                 .setParallelism(1)
                 .name("csv");
     }

@@ -36,6 +36,11 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "localhost:9092", description = "default ${DEFAULT-VALUE}")
     String bootstrap;
 
+    @Option(names = "--header-bytes", paramLabel = "N", defaultValue = "0",
+            description = "send each packet's IP header and first N transport bytes in headerBytes (for the job's"
+                    + " flows.first-bytes.*; default ${DEFAULT-VALUE} = none)")
+    int headerBytes;
+
     /** Pace: the capture's timing scaled, or as fast as possible. */
     static final class Pace {
         @Option(names = "--speed", paramLabel = "N", description = "capture timing scaled by N (1 = original; default)")
@@ -58,7 +63,10 @@ public final class ReplayCommand implements Callable<Integer> {
         String pcap = pcapFile.toString();
         Properties props = PacketReplayProducer.properties(bootstrap);
         DecodeStats stats = new DecodeStats();
-        PacketDecoder decoder = new PacketDecoder(stats, Path.of(pcap).getFileName().toString());
+        if (headerBytes < 0 || headerBytes > 1500) {
+            throw UserError.usage("--header-bytes 0..1500");
+        }
+        PacketDecoder decoder = new PacketDecoder(stats, Path.of(pcap).getFileName().toString()).keepTransportBytes(headerBytes);
         FlowKeySelector keys = new FlowKeySelector();
         long sent = 0;
         long wallStart = System.nanoTime();

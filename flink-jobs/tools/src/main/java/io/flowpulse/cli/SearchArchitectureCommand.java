@@ -73,6 +73,11 @@ public final class SearchArchitectureCommand implements Callable<Integer> {
     @Option(names = "--input-lengths", paramLabel = "16,32,64", description = "input lengths N to search (default: 8,16,32,64 up to the table's)")
     String inputLengths;
 
+    @Option(names = "--first-bytes", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "when the table has first-bytes columns byte_P_J (./flowpulse flows --first-bytes-packets), every candidate"
+                    + " also takes them as input (default ${DEFAULT-VALUE})")
+    boolean firstBytes;
+
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "4", description = "epochs per candidate (default ${DEFAULT-VALUE})")
     int epochs;
 
@@ -158,6 +163,18 @@ public final class SearchArchitectureCommand implements Callable<Integer> {
         SequenceCnnTrainer.Params training;
         try {
             p = new ArchitectureSearch.Params(strategy, budget.toNanos(), maxCandidates, seed, epochs, lengths, population, sample);
+            int bytePackets = 0;
+            int byteLength = 0;
+            while (firstBytes && all.names.contains(PacketSequence.BYTE + bytePackets + "_0")) {
+                bytePackets++;
+            }
+            while (bytePackets > 0 && all.names.contains(PacketSequence.BYTE + "0_" + byteLength)) {
+                byteLength++;
+            }
+            if (bytePackets > 0) {
+                p = p.withFirstBytes(bytePackets, byteLength);
+                System.out.printf("first bytes: %d packets x %d bytes as input channels%n", bytePackets, byteLength);
+            }
             training = new SequenceCnnTrainer.Params(p.epochs, batchSize, (float) learningRate, seed);
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage());

@@ -27,9 +27,31 @@ public final class FlowCsvSink implements Sink<FlowFeatures> {
     private static final long serialVersionUID = 1L;
 
     private final String path;
+    /** Packet-sequence columns after the features (0: none): size_i/iat_ms_i and byte_p_j. */
+    private final int sequencePackets;
+    private final int bytePackets;
+    private final int byteLength;
 
     public FlowCsvSink(String path) {
+        this(path, 0, 0, 0);
+    }
+
+    /**
+     * With the packet-sequence columns of {@link io.flowpulse.ml.sequence.PacketSequence} after the
+     * features: signed sizes and IATs (ms) of the first {@code sequencePackets} packets, and with
+     * {@code bytePackets > 0} the first bytes {@code byte_p_j} (0..255, -1 past a packet's captured
+     * bytes): the table {@code train} / {@code search-architecture} read.
+     */
+    public FlowCsvSink(String path, int sequencePackets, int bytePackets, int byteLength) {
         this.path = path;
+        this.sequencePackets = sequencePackets;
+        this.bytePackets = bytePackets;
+        this.byteLength = bytePackets == 0 ? 0 : byteLength;
+    }
+
+    private List<String> sequenceNames() {
+        return sequencePackets == 0 ? List.of()
+                : io.flowpulse.ml.sequence.PacketSequence.featureNames(sequencePackets, bytePackets, byteLength);
     }
 
     public static List<String> header() {
@@ -78,12 +100,26 @@ public final class FlowCsvSink implements Sink<FlowFeatures> {
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
+        List<String> sequence = sequenceNames();
+        List<String> h = header();
+        h.addAll(sequence);
+        int[] slots = sequence.stream().mapToInt(io.flowpulse.ml.sequence.PacketSequence::slot).toArray();
+        double[] values = new double[sequence.size()];
         CSVPrinter w = new CSVPrinter(Files.newBufferedWriter(out, StandardCharsets.UTF_8),
-                CSVFormat.DEFAULT.builder().setHeader(header().toArray(String[]::new)).setRecordSeparator('\n').get());
+                CSVFormat.DEFAULT.builder().setHeader(h.toArray(String[]::new)).setRecordSeparator('\n').get());
         return new SinkWriter<>() {
             @Override
             public void write(FlowFeatures element, Context ctx) throws IOException {
-                w.printRecord(row(element));
+                List<Object> row = row(element);
+                if (!sequence.isEmpty()) {
+                    io.flowpulse.ml.sequence.PacketSequence.fill(sequence, slots, Map.of(), element.getFirstPacketSizes(),
+                            element.getFirstPacketDirections(), element.getFirstPacketIatMicros(), element.getFirstPacketBytes(),
+                            values);
+                    for (double v : values) {
+                        row.add(v == Math.rint(v) ? (Object) (long) v : (Object) v);
+                    }
+                }
+                w.printRecord(row);
             }
 
             @Override

@@ -39,6 +39,17 @@ public final class ArchitectureSearch {
         public final int[] inputLengths;
         public final int population;
         public final int sample;
+        /** First-bytes input given to every candidate (0 packets: none), see {@link CnnArchitecture#bytePackets}. */
+        public int bytePackets;
+        public int byteLength;
+
+        /** These parameters with every candidate taking the first {@code packets x length} bytes too. */
+        public Params withFirstBytes(int packets, int length) {
+            Params q = new Params(strategy, budgetNanos, maxCandidates, seed, epochs, inputLengths, population, sample);
+            q.bytePackets = packets;
+            q.byteLength = length;
+            return q;
+        }
 
         public Params(String strategy, long budgetNanos, int maxCandidates, long seed, int epochs, int[] inputLengths,
                 int population, int sample) {
@@ -196,6 +207,9 @@ public final class ArchitectureSearch {
                 }
                 a = mutate(parent.architecture, r, p.inputLengths);
                 origin = "evolution-child-of-" + parent.index;
+            }
+            if (p.bytePackets > 0) {
+                a = a.withBytes(Math.min(p.bytePackets, a.inputLength), p.byteLength);
             }
             if (!seen.add(a)) {
                 // trained already: a new draw costs nothing, the same training again costs minutes

@@ -24,8 +24,27 @@ public final class CnnArchitecture {
     public final Pool global;
     /** Units of the hidden dense layer before the output; 0 = none. */
     public final int dense;
+    /**
+     * First-bytes input: the first {@code byteLength} transport bytes of the first
+     * {@code bytePackets} packets as extra channels (one per byte offset) at those packets'
+     * positions; 0 = sizes/directions/IATs only (spec token {@code bytes=PxL}).
+     */
+    public final int bytePackets;
+    public final int byteLength;
 
     public CnnArchitecture(int inputLength, int[] filters, int[] kernels, Pool[] pools, int convsPerBlock, Pool global, int dense) {
+        this(inputLength, filters, kernels, pools, convsPerBlock, global, dense, 0, 0);
+    }
+
+    public CnnArchitecture(int inputLength, int[] filters, int[] kernels, Pool[] pools, int convsPerBlock, Pool global, int dense,
+            int bytePackets, int byteLength) {
+        if (bytePackets < 0 || bytePackets > Math.min(inputLength, io.flowpulse.ml.features.FlowAggregatorParams.MAX_FIRST_BYTES_PACKETS)
+                || (bytePackets > 0 && (byteLength < 1 || byteLength > io.flowpulse.ml.features.FlowAggregatorParams.MAX_FIRST_BYTES_LENGTH))) {
+            throw new IllegalArgumentException("bytes=PxL: P 0.." + io.flowpulse.ml.features.FlowAggregatorParams.MAX_FIRST_BYTES_PACKETS
+                    + " (and <= n), L 1.." + io.flowpulse.ml.features.FlowAggregatorParams.MAX_FIRST_BYTES_LENGTH);
+        }
+        this.bytePackets = bytePackets;
+        this.byteLength = bytePackets == 0 ? 0 : byteLength;
         if (inputLength < 2 || inputLength > 1024) {
             throw new IllegalArgumentException("input length 2..1024, not " + inputLength);
         }
@@ -53,6 +72,21 @@ public final class CnnArchitecture {
         return filters.length;
     }
 
+    /** Input channels per position: size, direction, log IAT, plus one per byte offset with the bytes input. */
+    public int channels() {
+        return PacketSequence.CHANNELS + byteLength;
+    }
+
+    /** The named inputs of this network: size_i, iat_ms_i, then byte_p_j with the bytes input. */
+    public List<String> featureNames() {
+        return PacketSequence.featureNames(inputLength, bytePackets, byteLength);
+    }
+
+    /** This architecture with the first-bytes input of {@code packets x length} (0 packets: none). */
+    public CnnArchitecture withBytes(int packets, int length) {
+        return new CnnArchitecture(inputLength, filters, kernels, pools, convsPerBlock, global, dense, packets, length);
+    }
+
     /** A small default: N=32, two blocks 32k5max and 64k3none, global max, dense 32. */
     public static CnnArchitecture defaults(int inputLength) {
         return new CnnArchitecture(inputLength, new int[] {32, 64}, new int[] {5, 3}, new Pool[] {Pool.MAX, Pool.NONE}, 1,
@@ -66,13 +100,15 @@ public final class CnnArchitecture {
             b.append(i == 0 ? "" : ",").append(filters[i]).append('k').append(kernels[i]).append(pools[i].name().toLowerCase(Locale.ROOT));
         }
         return "n=" + inputLength + " blocks=" + b + " convs=" + convsPerBlock + " global=" + global.name().toLowerCase(Locale.ROOT)
-                + " dense=" + dense;
+                + " dense=" + dense + (bytePackets > 0 ? " bytes=" + bytePackets + "x" + byteLength : "");
     }
 
     public static CnnArchitecture parse(String s) {
         int n = -1;
         int convs = 1;
         int dense = 0;
+        int bytePackets = 0;
+        int byteLength = 0;
         Pool global = Pool.MAX;
         List<int[]> blocks = new ArrayList<>();
         List<Pool> pools = new ArrayList<>();
@@ -93,6 +129,15 @@ public final class CnnArchitecture {
                 case "dense":
                     dense = Integer.parseInt(v);
                     break;
+                case "bytes": {
+                    int x = v.indexOf('x');
+                    if (x <= 0) {
+                        throw new IllegalArgumentException("bad bytes '" + v + "' (e.g. bytes=5x64)");
+                    }
+                    bytePackets = Integer.parseInt(v.substring(0, x));
+                    byteLength = Integer.parseInt(v.substring(x + 1));
+                    break;
+                }
                 case "global":
                     global = Pool.valueOf(v.toUpperCase(Locale.ROOT));
                     break;
@@ -120,7 +165,7 @@ public final class CnnArchitecture {
             f[i] = blocks.get(i)[0];
             ks[i] = blocks.get(i)[1];
         }
-        return new CnnArchitecture(n, f, ks, pools.toArray(new Pool[0]), convs, global, dense);
+        return new CnnArchitecture(n, f, ks, pools.toArray(new Pool[0]), convs, global, dense, bytePackets, byteLength);
     }
 
     @Override
@@ -139,7 +184,7 @@ public final class CnnArchitecture {
      */
     public long macsPerFlow(int classes) {
         long macs = 0;
-        int in = PacketSequence.CHANNELS;
+        int in = channels();
         int length = inputLength;
         for (int b = 0; b < filters.length; b++) {
             for (int c = 0; c < convsPerBlock; c++) {
@@ -161,7 +206,7 @@ public final class CnnArchitecture {
     /** Weights and biases of this network for {@code classes} outputs (convolutions, dense, output). */
     public long parameterCount(int classes) {
         long p = 0;
-        int in = PacketSequence.CHANNELS;
+        int in = channels();
         for (int b = 0; b < filters.length; b++) {
             for (int c = 0; c < convsPerBlock; c++) {
                 p += (long) in * filters[b] * kernels[b] + filters[b];

@@ -68,7 +68,7 @@ public final class SequenceCnnModel implements ClassifierModel, AutoCloseable {
 
     /** A model from trained parameter bytes ({@link Block#saveParameters}). */
     public static SequenceCnnModel of(CnnArchitecture architecture, List<String> labels, byte[] parameters) {
-        return new SequenceCnnModel(new FeatureSchema(PacketSequence.featureNames(architecture.inputLength),
+        return new SequenceCnnModel(new FeatureSchema(architecture.featureNames(),
                 PacketSequence.SCHEMA_VERSION), labels, architecture, parameters);
     }
 
@@ -100,7 +100,7 @@ public final class SequenceCnnModel implements ClassifierModel, AutoCloseable {
     }
 
     static Shape inputShape(int batch, CnnArchitecture a) {
-        return new Shape(batch, PacketSequence.CHANNELS, a.inputLength);
+        return new Shape(batch, a.channels(), a.inputLength);
     }
 
     public CnnArchitecture architecture() {
@@ -140,12 +140,12 @@ public final class SequenceCnnModel implements ClassifierModel, AutoCloseable {
             return;
         }
         int n = architecture.inputLength;
-        int per = PacketSequence.CHANNELS * n;
+        int per = architecture.channels() * n;
         if (input.length < count * per) {
             input = new float[Math.max(count * per, input.length * 2)];
         }
         for (int i = 0; i < count; i++) {
-            PacketSequence.toChannels(xs[i], n, input, i * per);
+            PacketSequence.toChannels(xs[i], n, architecture.bytePackets, architecture.byteLength, input, i * per);
         }
         try (NDManager batch = manager.newSubManager()) {
             NDArray x = batch.create(FloatBuffer.wrap(input, 0, count * per), inputShape(count, architecture));
@@ -186,8 +186,8 @@ public final class SequenceCnnModel implements ClassifierModel, AutoCloseable {
         FeatureSchema schema = FeatureSchema.read(in);
         List<String> labels = ModelPayloads.readLabels(in);
         CnnArchitecture a = CnnArchitecture.parse(in.readUTF());
-        if (!schema.names().equals(PacketSequence.featureNames(a.inputLength))) {
-            throw new IOException("feature schema is not the packet sequence of length " + a.inputLength);
+        if (!schema.names().equals(a.featureNames())) {
+            throw new IOException("feature schema is not the packet sequence of " + a);
         }
         int len = in.readInt();
         if (len < 0 || len > MAX_PARAMETER_BYTES || len > in.available()) {

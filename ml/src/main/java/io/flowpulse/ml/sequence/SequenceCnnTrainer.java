@@ -64,8 +64,8 @@ public final class SequenceCnnTrainer {
     public static SequenceCnnModel train(LabelledTable data, CnnArchitecture a, Params p, long deadlineNanos) {
         List<String> labels = new ArrayList<>(new TreeSet<>(data.labels));
         int n = a.inputLength;
-        int per = PacketSequence.CHANNELS * n;
-        float[] x = inputs(data, n);
+        int per = a.channels() * n;
+        float[] x = inputs(data, a);
         float[] y = new float[data.size()];
         for (int i = 0; i < y.length; i++) {
             y[i] = labels.indexOf(data.labels.get(i));
@@ -124,18 +124,20 @@ public final class SequenceCnnTrainer {
         }
     }
 
-    /** The channels of every row, rows one after the other ({@code CHANNELS x n} floats each). */
-    static float[] inputs(LabelledTable data, int n) {
-        List<String> names = PacketSequence.featureNames(n);
+    /** The channels of every row, rows one after the other ({@code channels x n} floats each). */
+    static float[] inputs(LabelledTable data, CnnArchitecture a) {
+        int n = a.inputLength;
+        List<String> names = a.featureNames();
         int[] col = new int[names.size()];
         for (int i = 0; i < col.length; i++) {
             col[i] = data.names.indexOf(names.get(i));
             if (col[i] < 0) {
                 throw new IllegalArgumentException("the table has no column " + names.get(i)
-                        + " (packet sequences of length " + n + ": see ./flowpulse sequence-features --packets)");
+                        + " (packet sequences of length " + n + (a.bytePackets > 0 ? " with first bytes " + a.bytePackets + "x"
+                        + a.byteLength + ": see ./flowpulse flows --first-bytes-packets" : ": see ./flowpulse sequence-features --packets") + ")");
             }
         }
-        int per = PacketSequence.CHANNELS * n;
+        int per = a.channels() * n;
         float[] out = new float[data.size() * per];
         double[] v = new double[names.size()];
         for (int r = 0; r < data.size(); r++) {
@@ -143,7 +145,7 @@ public final class SequenceCnnTrainer {
             for (int i = 0; i < col.length; i++) {
                 v[i] = row[col[i]];
             }
-            PacketSequence.toChannels(v, n, out, r * per);
+            PacketSequence.toChannels(v, n, a.bytePackets, a.byteLength, out, r * per);
         }
         return out;
     }

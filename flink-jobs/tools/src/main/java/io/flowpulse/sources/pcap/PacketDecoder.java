@@ -35,6 +35,8 @@ public final class PacketDecoder {
     private final DecodeStats stats;
     private final String sourceId;
     private final boolean decodeTunnels;
+    /** Transport bytes to keep per packet in {@link FlowPacket#headerBytes} (after the IP header); 0 = none. */
+    private int transportBytes;
 
     public PacketDecoder(DecodeStats stats, String sourceId) {
         this(stats, sourceId, true);
@@ -44,6 +46,19 @@ public final class PacketDecoder {
         this.stats = stats;
         this.sourceId = sourceId;
         this.decodeTunnels = decodeTunnels;
+    }
+
+    /**
+     * Keep the IP header and the first {@code n} bytes of the transport header and payload of every
+     * packet in {@link FlowPacket#headerBytes} (as captured: fewer when the capture is shorter), as
+     * input for the flow operator's first-bytes option; 0 (default) keeps none.
+     */
+    public PacketDecoder keepTransportBytes(int n) {
+        if (n < 0 || n > 65_535) {
+            throw new IllegalArgumentException("transport bytes 0..65535, not " + n);
+        }
+        this.transportBytes = n;
+        return this;
     }
 
     public DecodeStats stats() {
@@ -387,6 +402,12 @@ public final class PacketDecoder {
         p.tcpWindow = window;
         p.vlanId = vlan == null ? -1 : vlan;
         p.sourceId = sourceId;
+        if (transportBytes > 0) {
+            int ipStart = off - ipHeaderLength; // l4 is called with off = IP start + IP header (with IPv6 extensions)
+            if (ipStart >= 0 && ipStart <= len) {
+                p.headerBytes = java.util.Arrays.copyOfRange(b, ipStart, Math.max(ipStart, Math.min(len, off + transportBytes)));
+            }
+        }
         return p;
     }
 

@@ -24,24 +24,37 @@ public final class PcapFilesGenerator implements GeneratorFunction<Long, FlowPac
 
     private final List<String> paths;
     private final long fileSpacingMicros;
+    /** Transport bytes kept per packet ({@link PacketDecoder#keepTransportBytes}); 0 = none. */
+    private final int transportBytes;
     private transient FlowPacket[] packets;
 
     public PcapFilesGenerator(List<String> paths, long fileSpacingMicros) {
+        this(paths, fileSpacingMicros, 0);
+    }
+
+    public PcapFilesGenerator(List<String> paths, long fileSpacingMicros, int transportBytes) {
         this.paths = new ArrayList<>(paths);
         this.fileSpacingMicros = fileSpacingMicros;
+        this.transportBytes = transportBytes;
     }
 
     /** A bounded source of every decodable packet of the files; decode statistics go to {@code stats}. */
     public static DataGeneratorSource<FlowPacket> source(List<String> paths, long fileSpacingMicros,
             DecodeStats stats) {
-        long count = load(paths, fileSpacingMicros, stats).length;
-        return new DataGeneratorSource<>(new PcapFilesGenerator(paths, fileSpacingMicros), count,
+        return source(paths, fileSpacingMicros, stats, 0);
+    }
+
+    /** As above, keeping the first {@code transportBytes} bytes after each packet's IP header too. */
+    public static DataGeneratorSource<FlowPacket> source(List<String> paths, long fileSpacingMicros,
+            DecodeStats stats, int transportBytes) {
+        long count = load(paths, fileSpacingMicros, stats, 0).length;
+        return new DataGeneratorSource<>(new PcapFilesGenerator(paths, fileSpacingMicros, transportBytes), count,
                 FlowPacket.TYPE);
     }
 
     @Override
     public void open(SourceReaderContext readerContext) {
-        packets = load(paths, fileSpacingMicros, new DecodeStats());
+        packets = load(paths, fileSpacingMicros, new DecodeStats(), transportBytes);
     }
 
     @Override
@@ -55,11 +68,16 @@ public final class PcapFilesGenerator implements GeneratorFunction<Long, FlowPac
      * grows to exceed the longest file span (captures with bogus timestamps), so files never overlap.
      */
     public static FlowPacket[] load(List<String> paths, long fileSpacingMicros, DecodeStats stats) {
+        return load(paths, fileSpacingMicros, stats, 0);
+    }
+
+    /** As above, keeping the first {@code transportBytes} bytes after each packet's IP header. */
+    public static FlowPacket[] load(List<String> paths, long fileSpacingMicros, DecodeStats stats, int transportBytes) {
         List<List<FlowPacket>> files = new ArrayList<>();
         long spacing = fileSpacingMicros;
         for (String file : paths) {
             Path path = Path.of(file);
-            PacketDecoder decoder = new PacketDecoder(stats, path.getFileName().toString());
+            PacketDecoder decoder = new PacketDecoder(stats, path.getFileName().toString()).keepTransportBytes(transportBytes);
             List<FlowPacket> packets = new ArrayList<>();
             try {
                 for (PcapFrame frame : PcapReader.readAll(path)) {
