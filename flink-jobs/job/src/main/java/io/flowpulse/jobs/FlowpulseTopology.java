@@ -119,7 +119,8 @@ public final class FlowpulseTopology {
                     Operators.MODELS_SOURCE, Operators.MODELS_DECODE, Codecs.MODEL_UPDATE, null, maxBytes * 64, deadLetters);
             FlowClassifierFunction classifier = new FlowClassifierFunction(
                     new ModelUpdateValidator(JobOptions.modelSigningKey(conf), classifierFeatures(conf.get(JobOptions.MODELS_EXPORTER_FEATURES),
-                            conf.get(JobOptions.FLOW_FIRST_PACKETS))),
+                            conf.get(JobOptions.FLOW_FIRST_PACKETS), conf.get(JobOptions.FLOW_FIRST_BYTES_PACKETS),
+                            conf.get(JobOptions.FLOW_FIRST_BYTES_LENGTH))),
                     conf.get(JobOptions.MODELS_BUFFER_CAPACITY),
                     conf.get(JobOptions.ACTIVE_STRATEGY).equals("none") ? null
                             : io.flowpulse.ml.active.QueryStrategy.of(conf.get(JobOptions.ACTIVE_STRATEGY)),
@@ -238,8 +239,14 @@ public final class FlowpulseTopology {
 
     /** As above, plus the packet-sequence names (size_i, iat_ms_i) of the first {@code firstPackets} packets. */
     static java.util.Set<String> classifierFeatures(List<String> exporterFeatures, int firstPackets) {
+        return classifierFeatures(exporterFeatures, firstPackets, 0, 0);
+    }
+
+    /** As above, plus the first-bytes names byte_p_j the flow operator fills (flows.first-bytes.*). */
+    static java.util.Set<String> classifierFeatures(List<String> exporterFeatures, int firstPackets, int bytePackets,
+            int byteLength) {
         java.util.Set<String> names = classifierFeatures(exporterFeatures);
-        names.addAll(io.flowpulse.ml.sequence.PacketSequence.featureNames(firstPackets));
+        names.addAll(io.flowpulse.ml.sequence.PacketSequence.featureNames(firstPackets, bytePackets, byteLength));
         return names;
     }
 

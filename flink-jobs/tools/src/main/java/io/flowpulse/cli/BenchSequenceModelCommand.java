@@ -51,10 +51,20 @@ public final class BenchSequenceModelCommand implements Callable<Integer> {
     static final AtomicLong CPU_FIRST = new AtomicLong(Long.MAX_VALUE);
     static final AtomicLong CPU_LAST = new AtomicLong();
 
-    @Option(names = "--model", required = true, paramLabel = "CNN.avro", description = "signed packet-sequence model (search-architecture)")
+    @Option(names = "--model", paramLabel = "CNN.avro", description = "signed packet-sequence model (search-architecture);"
+            + " without it, --architecture is trained for one epoch on the dataset first (serving cost depends on the"
+            + " architecture, not on the weights) and signed with a throw-away key")
     Path modelFile;
 
-    @Option(names = "--dataset", required = true, paramLabel = "SEQ.csv[.gz]", description = "flows with packet-sequence columns")
+    /** The network search-architecture chose on UCDavis QUIC (BENCHMARKS.md, issue 17). */
+    static final String SEARCHED = "n=16 blocks=64k3avg,32k5max convs=1 global=max dense=64";
+
+    @Option(names = "--architecture", paramLabel = "SPEC", defaultValue = SEARCHED,
+            description = "architecture trained when no --model is given (default: ${DEFAULT-VALUE})")
+    String architecture;
+
+    @Option(names = "--dataset", required = true, paramLabel = "SEQ.csv[.gz]", description = "flows with packet-sequence columns"
+            + " (size_i, iat_ms_i), or a per-packet table as sequence-features reads (converted first)")
     Path dataset;
 
     @Option(names = "--label-column", required = true, paramLabel = "C", description = "the label column")
@@ -93,11 +103,44 @@ public final class BenchSequenceModelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         double loadAtStart = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        byte[] key = signing.key();
-        ModelUpdate u = InputFiles.modelUpdate(modelFile, "--model");
-        ClassifierModel model = InputFiles.classifier(u, modelFile);
+        InputFiles.existingFile(dataset, "--dataset");
+        byte[] key;
+        ModelUpdate u;
+        ClassifierModel model;
+        if (modelFile != null) {
+            key = signing.key();
+            u = InputFiles.modelUpdate(modelFile, "--model");
+            model = InputFiles.classifier(u, modelFile);
+        } else {
+            key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            io.flowpulse.ml.sequence.CnnArchitecture a;
+            try {
+                a = io.flowpulse.ml.sequence.CnnArchitecture.parse(architecture);
+            } catch (IllegalArgumentException e) {
+                throw UserError.usage("--architecture: " + e.getMessage());
+            }
+            dataset = sequenceTable(dataset, a.inputLength);
+            LabelledTable train = InputFiles.labelledCsv(dataset, "--dataset", labelColumn, a.featureNames()).subsample(2000, 1);
+            long t0 = System.nanoTime();
+            io.flowpulse.ml.sequence.SequenceCnnModel cnn = io.flowpulse.ml.sequence.SequenceCnnTrainer.train(train, a,
+                    new io.flowpulse.ml.sequence.SequenceCnnTrainer.Params(1, 64, 0.003f, 1));
+            byte[] payload = cnn.encode();
+            u = ModelUpdate.newBuilder().setModelId("bench-seq-cnn").setKind(io.flowpulse.records.ModelKind.FLOW_CLASSIFIER)
+                    .setVersion(1).setCreatedMillis(System.currentTimeMillis()).setFormat(cnn.format())
+                    .setPayload(ByteBuffer.wrap(payload)).setSignature(ByteBuffer.wrap(new io.flowpulse.ml.classify.ModelSigner(key)
+                            .sign("bench-seq-cnn", "FLOW_CLASSIFIER", 1, cnn.format(), payload)))
+                    .build();
+            model = cnn;
+            System.out.printf("trained %s for one epoch on %,d flows (%.1f s): %,d parameters, %,d MACs per flow%n", a, train.size(),
+                    (System.nanoTime() - t0) / 1e9, cnn.parameterCount(), a.macsPerFlow(cnn.labels().size()));
+        }
         if (!(model instanceof io.flowpulse.ml.sequence.SequenceCnnModel)) {
             throw UserError.input("not a packet-sequence model: " + u.getFormat() + " (use bench-classifier)");
+        }
+        if (((io.flowpulse.ml.sequence.SequenceCnnModel) model).architecture().bytePackets > 0) {
+            throw UserError.input("this bench replays size/IAT sequences; the model also takes first bytes ("
+                    + ((io.flowpulse.ml.sequence.SequenceCnnModel) model).architecture() + ")");
         }
         LabelledTable data = InputFiles.labelledCsv(dataset, "--dataset", labelColumn, model.featureSchema().names());
         int batch = batchOption;
@@ -183,6 +226,27 @@ public final class BenchSequenceModelCommand implements Callable<Integer> {
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.getRuntime().availableProcessors());
         return 0;
+    }
+
+    /** The dataset as a packet-sequence table: itself when it has size_0, else converted by sequence-features. */
+    static Path sequenceTable(Path dataset, int packets) throws Exception {
+        String header;
+        try (java.io.InputStream raw = java.nio.file.Files.newInputStream(dataset);
+                java.io.InputStream is = dataset.toString().endsWith(".gz") ? new java.util.zip.GZIPInputStream(raw) : raw;
+                java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(is,
+                        java.nio.charset.StandardCharsets.UTF_8))) {
+            header = r.readLine();
+        }
+        if (header == null || List.of(header.split(",")).contains(io.flowpulse.ml.sequence.PacketSequence.SIZE + "0")) {
+            return dataset;
+        }
+        SequenceFeaturesCommand convert = new SequenceFeaturesCommand();
+        convert.in = dataset;
+        convert.out = java.nio.file.Files.createTempFile("flowpulse-bench-seq", ".csv");
+        convert.out.toFile().deleteOnExit();
+        convert.n = packets;
+        convert.call();
+        return convert.out;
     }
 
     /** The table's flows over and over; waits 3 s first so the model is served before the first flow. */
