@@ -86,7 +86,7 @@ public final class SequenceCnnModel implements ClassifierModel, AutoCloseable {
             }
             if (a.pools[b] != CnnArchitecture.Pool.NONE && length >= 2) {
                 net.add(a.pools[b] == CnnArchitecture.Pool.MAX ? Pool.maxPool1dBlock(new Shape(2), new Shape(2))
-                        : pairAveragePool());
+                        : Pool.avgPool1dBlock(new Shape(2), new Shape(2)));
                 length /= 2;
             }
         }
@@ -97,22 +97,6 @@ public final class SequenceCnnModel implements ClassifierModel, AutoCloseable {
         }
         net.add(Linear.builder().setUnits(classes).build());
         return net;
-    }
-
-    /**
-     * Average pooling over pairs of positions (kernel 2, stride 2, a last odd position dropped):
-     * exactly {@code Pool.avgPool1dBlock(2, 2)}, and the same block in the parameter file (a
-     * parameterless LambdaBlock named avgPool1d), but as a reshape and a mean. libtorch's
-     * avg_pool1d was the most expensive op of the served network (JFR: more native samples than the
-     * convolutions, BENCHMARKS.md issue 17).
-     */
-    static Block pairAveragePool() {
-        return ai.djl.nn.LambdaBlock.singleton(x -> {
-            Shape s = x.getShape();
-            long half = s.get(2) / 2;
-            NDArray even = s.get(2) == half * 2 ? x : x.get(new ai.djl.ndarray.index.NDIndex(":, :, :{}", half * 2));
-            return even.reshape(s.get(0), s.get(1), half, 2).mean(new int[] {3});
-        }, "avgPool1d");
     }
 
     static Shape inputShape(int batch, CnnArchitecture a) {

@@ -171,20 +171,4 @@ class SequenceCnnTest {
             assertArrayEquals(p1, p2, 1e-6);
         }
     }
-
-    @Test
-    void pairAveragePoolIsLibtorchsAvgPool1d() {
-        try (ai.djl.ndarray.NDManager m = DjlRuntime.engine().newBaseManager()) {
-            for (int length : new int[] {2, 7, 16}) {
-                ai.djl.ndarray.NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(5, 3, length));
-                ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(m, false);
-                float[] want = ai.djl.nn.pooling.Pool.avgPool1dBlock(new ai.djl.ndarray.types.Shape(2), new ai.djl.ndarray.types.Shape(2))
-                        .forward(ps, new ai.djl.ndarray.NDList(x), false).singletonOrThrow().toFloatArray();
-                ai.djl.ndarray.NDArray got = SequenceCnnModel.pairAveragePool().forward(ps, new ai.djl.ndarray.NDList(x), false)
-                        .singletonOrThrow();
-                assertEquals(new ai.djl.ndarray.types.Shape(5, 3, length / 2), got.getShape());
-                assertArrayEquals(want, got.toFloatArray(), 1e-6f);
-            }
-        }
-    }
 }
