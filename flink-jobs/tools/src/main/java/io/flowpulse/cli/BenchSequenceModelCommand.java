@@ -50,6 +50,11 @@ public final class BenchSequenceModelCommand implements Callable<Integer> {
     static final AtomicLong LAST = new AtomicLong();
     static final AtomicLong CPU_FIRST = new AtomicLong(Long.MAX_VALUE);
     static final AtomicLong CPU_LAST = new AtomicLong();
+    /** Classifications so far (all subtasks) and when the warm-up ended (wall and process CPU ns). */
+    static final AtomicLong SEEN = new AtomicLong();
+    static final AtomicLong WARM = new AtomicLong(Long.MAX_VALUE);
+    static final AtomicLong CPU_WARM = new AtomicLong(Long.MAX_VALUE);
+    static volatile long warmupFlows;
 
     @Option(names = "--model", paramLabel = "CNN.avro", description = "signed packet-sequence model (search-architecture);"
             + " without it, --architecture is trained for one epoch on the dataset first (serving cost depends on the"
@@ -73,8 +78,12 @@ public final class BenchSequenceModelCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "flows per batch (default ${DEFAULT-VALUE})")
     int batchOption;
 
-    @Option(names = "--flows", paramLabel = "N", defaultValue = "300000", description = "flows through the job (default ${DEFAULT-VALUE})")
+    @Option(names = "--flows", paramLabel = "N", defaultValue = "1000000", description = "flows through the job (default ${DEFAULT-VALUE})")
     long total;
+
+    @Option(names = "--warmup-flows", paramLabel = "N", description = "flows classified before the steady-state window starts"
+            + " (JIT compilation of the job's code paths takes CPU seconds at first; default: a fifth of --flows)")
+    Long warmup;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "job parallelism (default ${DEFAULT-VALUE})")
     int parallelism;
@@ -206,6 +215,13 @@ public final class BenchSequenceModelCommand implements Callable<Integer> {
         FlowClassifierFunction fn = new FlowClassifierFunction(new ModelUpdateValidator(key, Set.of()), 1_000_000).withBatchSize(batch);
         BatchedClassifierOperator.classify(flowStream, models.broadcast(BroadcastStates.MODELS), fn, 100, "classify")
                 .sinkTo(new CountingSink());
+        if (total < 1 || (warmup != null && (warmup < 0 || warmup >= total))) {
+            throw UserError.usage("--flows must be positive and --warmup-flows 0..flows-1");
+        }
+        warmupFlows = warmup != null ? warmup : total / 5;
+        SEEN.set(0);
+        WARM.set(Long.MAX_VALUE);
+        CPU_WARM.set(Long.MAX_VALUE);
         COUNT.set(0);
         FIRST.set(Long.MAX_VALUE);
         LAST.set(0);
@@ -222,6 +238,13 @@ public final class BenchSequenceModelCommand implements Callable<Integer> {
                 + " %.1f CPU s in that window (whole process): %,.0f flows per CPU second%n",
                 parallelism, batch, summaryFeatures, objectReuse ? "on" : "off", COUNT.get(), COUNT.get() / scored, scored,
                 wall, cpu, COUNT.get() / cpu);
+        double steadyWall = (LAST.get() - (warmupFlows == 0 ? FIRST.get() : WARM.get())) / 1e9;
+        double steadyCpu = (CPU_LAST.get() - (warmupFlows == 0 ? CPU_FIRST.get() : CPU_WARM.get())) / 1e9;
+        long steadyFlows = COUNT.get() - warmupFlows;
+        System.out.printf("steady state (after the first %,d flows): %,d flows in %.1f s: %,.0f flows/s wall; %.1f CPU s"
+                + " (whole process, %.2f of the %d cores): %,.0f flows per CPU second%n", warmupFlows, steadyFlows, steadyWall,
+                steadyFlows / steadyWall, steadyCpu, steadyCpu / steadyWall, Runtime.getRuntime().availableProcessors(),
+                steadyFlows / steadyCpu);
         System.out.printf("machine load (1-minute average): %.1f at the start, %.1f at the end, %d cores%n", loadAtStart,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.getRuntime().availableProcessors());
@@ -283,6 +306,10 @@ public final class BenchSequenceModelCommand implements Callable<Integer> {
                     if (local++ == 0) {
                         FIRST.accumulateAndGet(System.nanoTime(), Math::min);
                         CPU_FIRST.accumulateAndGet(processCpuNanos(), Math::min);
+                    }
+                    if (SEEN.incrementAndGet() == warmupFlows) {
+                        WARM.set(System.nanoTime());
+                        CPU_WARM.set(processCpuNanos());
                     }
                 }
 
