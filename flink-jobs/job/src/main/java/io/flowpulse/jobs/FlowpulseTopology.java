@@ -17,6 +17,7 @@ import io.flowpulse.functions.SideOutputs;
 import io.flowpulse.ml.features.FlowAggregatorParams;
 import io.flowpulse.records.DeadLetter;
 import io.flowpulse.records.FlowFeatures;
+import io.flowpulse.functions.PacketDecodeFunction;
 import io.flowpulse.records.FlowPacket;
 import io.flowpulse.records.FlowRecord;
 import io.flowpulse.records.PacketEvent;
@@ -66,19 +67,20 @@ public final class FlowpulseTopology {
         // ---- packets -> flows ----
         if (sources.packets() != null) {
             // watermarks per Kafka partition, in the source, from the undecoded records' event time
-            DataStream<PacketEvent> timed = decode(env, sources.packets(),
-                    eventTime(RawEventTime.packets(bounds), outOfOrderness, idleness),
-                    Operators.PACKETS_SOURCE, Operators.PACKETS_DECODE, Codecs.PACKET_EVENT,
-                    RecordValidators.withEventTime(RecordValidators::packet, p -> p.getTimestampMicros() / 1000, bounds),
-                    maxBytes, deadLetters);
+            // ---- issue 13 (wire format): PacketEvent or PacketBatch records decoded straight into FlowPackets
+            SingleOutputStreamOperator<FlowPacket> flowPackets = env
+                    .fromSource(sources.packets(), eventTime(RawEventTime.packets(bounds), outOfOrderness, idleness),
+                            Operators.PACKETS_SOURCE.displayName())
+                    .uid(Operators.PACKETS_SOURCE.uid())
+                    .process(new PacketDecodeFunction(bounds, maxBytes)).returns(FlowPacket.TYPE)
+                    .uid(Operators.PACKETS_DECODE.uid()).name(Operators.PACKETS_DECODE.displayName());
+            deadLetters.add(flowPackets.getSideOutput(SideOutputs.DEAD_LETTERS));
+            // ---- end issue 13 (wire format)
             FlowAggregatorParams params = new FlowAggregatorParams(
                     conf.get(JobOptions.FLOW_IDLE_TIMEOUT).toNanos() / 1000,
                     conf.get(JobOptions.FLOW_ACTIVE_TIMEOUT).toNanos() / 1000,
                     conf.get(JobOptions.FLOW_ACTIVITY_TIMEOUT).toNanos() / 1000,
                     conf.get(JobOptions.FLOW_FIRST_PACKETS));
-            // decoded once into the compact FlowPacket (hand-written serializer) before the keyBy edge
-            DataStream<FlowPacket> flowPackets = timed.map(FlowPacket::from).returns(FlowPacket.TYPE)
-                    .uid(Operators.PACKETS_TO_FLOW_PACKETS.uid()).name(Operators.PACKETS_TO_FLOW_PACKETS.displayName());
             SingleOutputStreamOperator<FlowFeatures> packetFlows = FlowFeatureAggregator
                     .apply(flowPackets, params, conf.get(JobOptions.FLOW_MINI_BATCH_FLOWS))
                     .uid(Operators.FLOW_AGGREGATOR.uid()).name(Operators.FLOW_AGGREGATOR.displayName());
