@@ -18,13 +18,17 @@ import java.util.List;
  * encoded when the input is built), so the two Kafka inputs cost the producer the same: a send per
  * record. The encode rate is measured here and printed beside the run.
  *
- * <p>Options: {@code --packet-batch N} (1 = one PacketEvent per record, the old format) and
- * {@code --packet-linger MS} of {@code ./flowpulse bench}, passed as the system properties
- * {@value #BATCH_PROPERTY} and {@value #LINGER_PROPERTY}.
+ * <p>Options: {@code --packet-batch N} (1 = one PacketEvent per record, the old format),
+ * {@code --packet-linger MS} and {@code --packet-span MS} of {@code ./flowpulse bench}, passed as the
+ * system properties {@value #BATCH_PROPERTY}, {@value #LINGER_PROPERTY} and {@value #SPAN_PROPERTY}.
+ * The span (1 s, as the replayer) is capture time: the bench replays a capture of ~130 packets/s per
+ * partition hundreds of times faster, so the span, not the size, closes most batches (about 67
+ * packets); a capture agent at line rate fills 512 packets in milliseconds of capture time.
  */
 final class KafkaPacketInput {
     static final String BATCH_PROPERTY = "flowpulse.bench.packet-batch";
     static final String LINGER_PROPERTY = "flowpulse.bench.packet-linger-ms";
+    static final String SPAN_PROPERTY = "flowpulse.bench.packet-span-ms";
 
     /** The records in send order. */
     final List<byte[]> values = new ArrayList<>();
@@ -43,6 +47,11 @@ final class KafkaPacketInput {
 
     static Duration linger() {
         return Duration.ofMillis(Long.getLong(LINGER_PROPERTY, PacketBatcher.DEFAULT_LINGER.toMillis()));
+    }
+
+    /** Capture-time span of a batch ({@link PacketBatcher#DEFAULT_MAX_SPAN_MICROS} unless set). */
+    static Duration span() {
+        return Duration.ofMillis(Long.getLong(SPAN_PROPERTY, PacketBatcher.DEFAULT_MAX_SPAN_MICROS / 1000));
     }
 
     /** The batched records of a packets input, or null when the input is to stay one PacketEvent per record. */
@@ -72,7 +81,7 @@ final class KafkaPacketInput {
             members.add(Arrays.copyOf(tags, n));
             dueNanos.add(clock[0]);
             perPartition[partition]++;
-        }, () -> clock[0]);
+        }, () -> clock[0]).withMaxSpan(span());
         long t0 = System.nanoTime();
         for (int i = 0; i < packets.length; i++) {
             clock[0] = rate > 0 ? (long) (i * 1e9 / rate) : 0;
@@ -87,9 +96,9 @@ final class KafkaPacketInput {
     }
 
     String describe(int packets) {
-        return String.format("kafka input: %,d PacketBatch records of up to %d packets (%.0f on average), linger %d ms;"
-                + " batching + encoding %,.0f packets/s on one thread (before the clock)",
-                records(), batchSize, packets / (double) Math.max(1, records()), linger().toMillis(),
+        return String.format("kafka input: %,d PacketBatch records of up to %d packets (%.0f on average), linger %d ms,"
+                + " span %d ms of capture time; batching + encoding %,.0f packets/s on one thread (before the clock)",
+                records(), batchSize, packets / (double) Math.max(1, records()), linger().toMillis(), span().toMillis(),
                 packets / Math.max(1e-9, encodeSeconds));
     }
 }
