@@ -96,7 +96,7 @@ final class KafkaPacketInput {
     }
 
     String describe(int packets) {
-        return String.format("kafka input: %,d PacketBatch records of up to %d packets (%.0f on average), linger %d ms,"
+        return String.format("       kafka input: %,d PacketBatch records of up to %d packets (%.0f on average), linger %d ms,"
                 + " span %d ms of capture time; batching + encoding %,.0f packets/s on one thread (before the clock)",
                 records(), batchSize, packets / (double) Math.max(1, records()), linger().toMillis(), span().toMillis(),
                 packets / Math.max(1e-9, encodeSeconds));

@@ -73,7 +73,8 @@ class ReplayCommandITCase {
                     }
                 }
             }
-            assertTrue(records < expected.size() / 50, records + " records for " + expected.size() + " packets");
+            // batches close at 100 packets or 1 s of capture time: several packets per record
+            assertTrue(records < expected.size() / 5, records + " records for " + expected.size() + " packets");
             Comparator<FlowPacket> order = Comparator.comparingLong((FlowPacket p) -> p.timestampMicros)
                     .thenComparing(p -> FlowPacketKey.of(p).toString()).thenComparingInt(p -> p.linkLength);
             expected.sort(order);
