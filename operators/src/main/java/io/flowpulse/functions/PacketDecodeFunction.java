@@ -1,13 +1,11 @@
 package io.flowpulse.functions;
 
-import io.flowpulse.records.DeadLetter;
 import io.flowpulse.records.FlowPacket;
 import io.flowpulse.records.PacketBatchCodec;
 import io.flowpulse.records.PacketEvent;
 import io.flowpulse.records.RawRecord;
 import io.flowpulse.records.codec.Codecs;
 import io.flowpulse.records.codec.RecordDecodeException;
-import java.nio.ByteBuffer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -116,18 +114,6 @@ public class PacketDecodeFunction extends ProcessFunction<RawRecord, FlowPacket>
 
     private void deadLetter(RawRecord raw, Context ctx, byte[] kept, String reason, Exception e) {
         deadLetters.inc();
-        if (kept != null && kept.length > maxRecordBytes) {
-            kept = java.util.Arrays.copyOf(kept, maxRecordBytes);
-        }
-        ctx.output(SideOutputs.DEAD_LETTERS, DeadLetter.newBuilder()
-                .setTopic(raw.topic == null ? "unknown" : raw.topic)
-                .setPartition(raw.partition)
-                .setOffset(raw.offset)
-                .setKafkaTimestamp(raw.kafkaTimestamp)
-                .setRaw(kept == null ? null : ByteBuffer.wrap(kept))
-                .setReason(reason)
-                .setErrorClass(e == null ? null : e.getClass().getName())
-                .setFailedMillis(System.currentTimeMillis())
-                .build());
+        ctx.output(SideOutputs.DEAD_LETTERS, AvroDecodeFunction.deadLetter(raw, kept, maxRecordBytes, reason, e));
     }
 }

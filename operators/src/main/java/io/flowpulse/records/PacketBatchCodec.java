@@ -131,14 +131,7 @@ public final class PacketBatchCodec {
                     p.srcPort = d.readInt();
                     p.dstPort = d.readInt();
                     p.protocol = d.readInt();
-                    p.linkLength = d.readInt();
-                    p.ipLength = d.readInt();
-                    p.ipHeaderLength = d.readInt();
-                    p.l4HeaderLength = d.readInt();
-                    p.payloadLength = d.readInt();
-                    p.tcpFlags = d.readInt();
-                    p.tcpWindow = d.readInt();
-                    p.vlanId = readVlan(d);
+                    readLengthsFlagsVlan(d, p);
                 }
             }
             if (!d.isEnd()) {
@@ -168,14 +161,7 @@ public final class PacketBatchCodec {
             p.dstPort = d.readInt();
             p.protocol = d.readInt();
             d.readInt(); // ipVersion: implied by the address length
-            p.linkLength = d.readInt();
-            p.ipLength = d.readInt();
-            p.ipHeaderLength = d.readInt();
-            p.l4HeaderLength = d.readInt();
-            p.payloadLength = d.readInt();
-            p.tcpFlags = d.readInt();
-            p.tcpWindow = d.readInt();
-            p.vlanId = readVlan(d);
+            readLengthsFlagsVlan(d, p);
             if (d.readIndex() != 0) {
                 d.skipBytes(); // headerBytes: the flow operator does not use them
             }
@@ -191,6 +177,18 @@ public final class PacketBatchCodec {
             out.clear();
             throw new RecordDecodeException("malformed-avro-body", "PacketEvent: " + e, e);
         }
+    }
+
+    /** linkLength .. tcpWindow and vlanId: the same run of fields in BatchedPacket and PacketEvent. */
+    private static void readLengthsFlagsVlan(BinaryDecoder d, FlowPacket p) throws IOException {
+        p.linkLength = d.readInt();
+        p.ipLength = d.readInt();
+        p.ipHeaderLength = d.readInt();
+        p.l4HeaderLength = d.readInt();
+        p.payloadLength = d.readInt();
+        p.tcpFlags = d.readInt();
+        p.tcpWindow = d.readInt();
+        p.vlanId = readVlan(d);
     }
 
     private BinaryDecoder decoder(byte[] v) {

@@ -16,9 +16,9 @@ import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
  * collects packets into {@code PacketBatch} records, one open batch per (partition, sourceId), and
  * hands a batch to its {@link Sender} when it holds {@code batchSize} packets or its first packet
  * waited {@code linger} (wall clock), or when its earliest packet falls more than
- * {@link #DEFAULT_MAX_SPAN_MICROS} of capture time behind its partition's newest packet (so records
- * on a partition, from this batcher or any other producer keeping to the same span, are in capture
- * order within that span, well inside the job's out-of-orderness). The partition of a packet is the one Kafka's default partitioner gives its
+ * {@link #DEFAULT_MAX_SPAN_MICROS} of capture time behind the newest packet the batcher has seen (so
+ * records on a partition, from this batcher or any other producer keeping to the same span, are in
+ * capture order within that span, well inside the job's out-of-orderness). The partition of a packet is the one Kafka's default partitioner gives its
  * canonical flow key (what single-record producers key by), so one flow's packets stay on one
  * partition, in order, whether they travel alone or batched; the batch record itself is sent to
  * that partition explicitly, with no key. A batch size of 1 keeps the old format: one
@@ -33,11 +33,12 @@ public final class PacketBatcher {
     public static final java.time.Duration DEFAULT_LINGER = java.time.Duration.ofMillis(20);
 
     /**
-     * Longest capture-time span of an open batch behind its partition's newest packet. A batch's
-     * event time is its earliest packet and it reaches the broker when it closes, so records of one
-     * partition (several sourceIds, or other producers) may be out of capture order by up to this
-     * span: it must stay below the job's {@code event-time.out-of-orderness} (5 s by default) or the
-     * batch's packets would be late.
+     * Longest capture-time span of an open batch behind the newest packet this batcher has seen (on
+     * any partition). A batch's event time is its earliest packet and it reaches the broker when it
+     * closes, so records of one partition (several sourceIds, a quiet partition of this batcher, or
+     * other producers keeping up with the capture) may be out of capture order by up to this span: it
+     * must stay below the job's {@code event-time.out-of-orderness} (5 s by default) or the batch's
+     * packets would be late.
      */
     public static final long DEFAULT_MAX_SPAN_MICROS = 1_000_000L;
 
@@ -69,7 +70,9 @@ public final class PacketBatcher {
     private final List<List<Pending>> open = new ArrayList<>();
     private int openCount;
     private long oldestNanos = Long.MAX_VALUE;
-    private final long[] newestMicros;
+    /** The newest capture time added, and (a lower bound of) the earliest packet of the open batches. */
+    private long newestMicros = Long.MIN_VALUE;
+    private long oldestMinMicros = Long.MAX_VALUE;
     private long maxSpanMicros = DEFAULT_MAX_SPAN_MICROS;
     private long records;
     private long packets;
@@ -91,8 +94,6 @@ public final class PacketBatcher {
         this.batchSize = batchSize;
         this.lingerNanos = linger.toNanos();
         this.sender = sender;
-        this.newestMicros = new long[partitions];
-        java.util.Arrays.fill(newestMicros, Long.MIN_VALUE);
         for (int p = 0; p < partitions; p++) {
             open.add(new ArrayList<>(1));
         }
@@ -145,18 +146,11 @@ public final class PacketBatcher {
             b = new Pending(partition, p.sourceId);
             ofPartition.add(b);
         }
-        if (p.timestampMicros > newestMicros[partition]) {
-            newestMicros[partition] = p.timestampMicros;
-            if (ofPartition.size() > 1) { // batches of other sourceIds that fell too far behind
-                for (Pending x : ofPartition) {
-                    if (x != b && !x.packets.isEmpty() && x.minMicros < p.timestampMicros - maxSpanMicros) {
-                        send(x);
-                    }
-                }
+        if (p.timestampMicros > newestMicros) {
+            newestMicros = p.timestampMicros;
+            if (openCount > 0 && oldestMinMicros < newestMicros - maxSpanMicros) {
+                closeBehindSpan(); // b too, when it fell behind
             }
-        }
-        if (!b.packets.isEmpty() && p.timestampMicros - b.minMicros > maxSpanMicros) {
-            send(b); // its records would lag other producers' on the partition by more than the span
         }
         if (b.packets.isEmpty()) {
             b.firstNanos = now;
@@ -165,6 +159,7 @@ public final class PacketBatcher {
             openCount++;
         }
         b.minMicros = Math.min(b.minMicros, p.timestampMicros);
+        oldestMinMicros = Math.min(oldestMinMicros, b.minMicros);
         if (b.packets.size() == b.tags.length) {
             b.tags = java.util.Arrays.copyOf(b.tags, b.tags.length * 2);
         }
@@ -176,6 +171,23 @@ public final class PacketBatcher {
         if (lingerNanos > 0 && now - oldestNanos >= lingerNanos) {
             flushOlderThan(now - lingerNanos);
         }
+    }
+
+    /** Sends every open batch whose earliest packet is more than the span behind the newest packet. */
+    private void closeBehindSpan() {
+        long oldest = Long.MAX_VALUE;
+        for (List<Pending> ofPartition : open) {
+            for (Pending x : ofPartition) {
+                if (!x.packets.isEmpty()) {
+                    if (x.minMicros < newestMicros - maxSpanMicros) {
+                        send(x);
+                    } else {
+                        oldest = Math.min(oldest, x.minMicros);
+                    }
+                }
+            }
+        }
+        oldestMinMicros = oldest;
     }
 
     /** Sends the batches whose first packet waited the linger time (call when the input pauses). */
