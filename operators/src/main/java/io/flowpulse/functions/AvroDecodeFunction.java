@@ -71,19 +71,24 @@ public class AvroDecodeFunction<T extends org.apache.avro.specific.SpecificRecor
 
     private void deadLetter(RawRecord raw, Context ctx, String reason, String detail, Exception e) {
         deadLetters.inc();
-        byte[] kept = raw.value;
-        if (kept != null && kept.length > maxRecordBytes) {
-            kept = java.util.Arrays.copyOf(kept, maxRecordBytes);
+        ctx.output(SideOutputs.DEAD_LETTERS, deadLetter(raw, raw.value, maxRecordBytes,
+                reason + (detail == null ? "" : ": " + detail), e));
+    }
+
+    /** A dead letter for a record from {@code raw}'s coordinates, keeping {@code kept} (cut to {@code maxBytes}). */
+    static DeadLetter deadLetter(RawRecord raw, byte[] kept, int maxBytes, String reason, Exception e) {
+        if (kept != null && kept.length > maxBytes) {
+            kept = java.util.Arrays.copyOf(kept, maxBytes);
         }
-        ctx.output(SideOutputs.DEAD_LETTERS, DeadLetter.newBuilder()
+        return DeadLetter.newBuilder()
                 .setTopic(raw.topic == null ? "unknown" : raw.topic)
                 .setPartition(raw.partition)
                 .setOffset(raw.offset)
                 .setKafkaTimestamp(raw.kafkaTimestamp)
                 .setRaw(kept == null ? null : ByteBuffer.wrap(kept))
-                .setReason(reason + (detail == null ? "" : ": " + detail))
+                .setReason(reason)
                 .setErrorClass(e == null ? null : e.getClass().getName())
                 .setFailedMillis(System.currentTimeMillis())
-                .build());
+                .build();
     }
 }

@@ -21,11 +21,13 @@ public final class RawEventTime {
     private RawEventTime() {}
 
     private static final long PACKET_FINGERPRINT = SchemaNormalization.parsingFingerprint64(PacketEvent.getClassSchema());
+    private static final long PACKET_BATCH_FINGERPRINT =
+            SchemaNormalization.parsingFingerprint64(io.flowpulse.records.PacketBatch.getClassSchema());
     private static final long PORT_SAMPLE_FINGERPRINT = SchemaNormalization.parsingFingerprint64(PortSample.getClassSchema());
     private static final long FLOW_RECORD_FINGERPRINT = SchemaNormalization.parsingFingerprint64(io.flowpulse.records.FlowRecord.getClassSchema());
     private static final ThreadLocal<BinaryDecoder> DECODER = new ThreadLocal<>();
 
-    /** Timestamp assigner for the packets source: PacketEvent.timestampMicros / 1000. */
+    /** Timestamp assigner for the packets source: PacketEvent.timestampMicros / 1000 (PacketBatch: its base time). */
     public static SerializableTimestampAssigner<RawRecord> packets() {
         return (r, previous) -> packetMillis(r.value);
     }
@@ -78,11 +80,13 @@ public final class RawEventTime {
     }
 
     static long packetMillis(byte[] v) {
-        if (!header(v, PACKET_FINGERPRINT)) {
+        if (!header(v, PACKET_FINGERPRINT) && !header(v, PACKET_BATCH_FINGERPRINT)) {
             return Long.MIN_VALUE;
         }
         try {
-            return decoder(v).readLong() / 1000; // first field: timestampMicros
+            // first field: PacketEvent.timestampMicros, or PacketBatch.baseTimestampMicros (its earliest
+            // packet: no packet of the batch is behind the watermark the batch's own time makes)
+            return decoder(v).readLong() / 1000;
         } catch (IOException | RuntimeException e) {
             return Long.MIN_VALUE;
         }

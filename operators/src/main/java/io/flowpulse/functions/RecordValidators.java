@@ -25,6 +25,23 @@ public final class RecordValidators {
         return null;
     }
 
+    /**
+     * As {@link #packet(PacketEvent)}, for a packet decoded straight into a FlowPacket (the address
+     * lengths are checked by the decoder, which sees them).
+     */
+    public static String packet(io.flowpulse.records.FlowPacket p) {
+        if (p.timestampMicros <= 0) {
+            return "timestampMicros must be > 0, got " + p.timestampMicros;
+        }
+        if (p.linkLength < 0 || p.ipLength < 0 || p.payloadLength < 0 || p.l4HeaderLength < 0) {
+            return "negative length";
+        }
+        if (p.srcPort < 0 || p.srcPort > 65535 || p.dstPort < 0 || p.dstPort > 65535) {
+            return "port out of range";
+        }
+        return null;
+    }
+
     /** Exporter flow records: end not before start, no negative counts. */
     public static String flowRecord(io.flowpulse.records.FlowRecord r) {
         if (r.getEndMicros() < r.getStartMicros()) {

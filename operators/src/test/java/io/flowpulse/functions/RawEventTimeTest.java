@@ -17,6 +17,11 @@ class RawEventTimeTest {
                 .setSrcIp(ByteBuffer.wrap(new byte[4])).setDstIp(ByteBuffer.wrap(new byte[4])).setProtocol(17)
                 .setLinkLength(60).setIpLength(46).setL4HeaderLength(8).setPayloadLength(18).build();
         assertEquals(1_763_856_000_123L, RawEventTime.packetMillis(Codecs.PACKET_EVENT.encode(p)));
+        // a PacketBatch: its base time, the earliest of its packets
+        io.flowpulse.records.FlowPacket late = io.flowpulse.records.FlowPacket.from(p);
+        late.timestampMicros += 5_000_000;
+        assertEquals(1_763_856_000_123L, RawEventTime.packetMillis(new io.flowpulse.records.PacketBatchCodec()
+                .encodeBatch(null, java.util.List.of(late, io.flowpulse.records.FlowPacket.from(p)))));
         PortSample s = PortSample.newBuilder().setDevice("core-1").setPort("xe-0/0/1").setDirection(Direction.OUT)
                 .setTimestampMillis(1_763_856_000_999L).setKind(SampleKind.COUNTER).setBytes(5).build();
         assertEquals(1_763_856_000_999L, RawEventTime.portSampleMillis(Codecs.PORT_SAMPLE.encode(s)));

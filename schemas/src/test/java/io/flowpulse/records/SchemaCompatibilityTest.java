@@ -2,6 +2,8 @@ package io.flowpulse.records;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.flowpulse.records.codec.AvroCodec;
@@ -51,6 +53,19 @@ class SchemaCompatibilityTest {
                     SchemaNormalizationFingerprint.of(latest),
                     codec.type().getSimpleName() + " changed: add it to avro/history as a new version");
         }
+    }
+
+    @Test
+    void packetEventAndPacketBatchShareTheTopicAndDifferByFingerprint() throws Exception {
+        // both go to 'packets': consumers pick the reader by the single-object fingerprint
+        assertNotEquals(SchemaNormalizationFingerprint.of(Codecs.PACKET_EVENT.schema()),
+                SchemaNormalizationFingerprint.of(Codecs.PACKET_BATCH.schema()));
+        PacketBatch batch = PacketBatch.newBuilder().setBaseTimestampMicros(5).setPackets(List.of()).build();
+        byte[] bytes = Codecs.PACKET_BATCH.encode(batch);
+        assertEquals(batch, Codecs.PACKET_BATCH.decode(bytes));
+        io.flowpulse.records.codec.RecordDecodeException e = assertThrows(
+                io.flowpulse.records.codec.RecordDecodeException.class, () -> Codecs.PACKET_EVENT.decode(bytes));
+        assertEquals("unknown-schema-fingerprint", e.reason());
     }
 
     @Test

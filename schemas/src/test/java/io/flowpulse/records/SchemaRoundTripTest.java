@@ -69,7 +69,14 @@ class SchemaRoundTripTest {
                         .setReason("malformed-avro-body").setFailedMillis(8).build(),
                 ModelEvent.newBuilder().setModelId("doh").setVersion(3).setKind(ModelKind.FLOW_CLASSIFIER)
                         .setOutcome(ModelOutcome.REJECTED).setReason("bad signature").setServingVersion(2)
-                        .setAtMillis(9).build());
+                        .setAtMillis(9).build(),
+                PacketBatch.newBuilder().setBaseTimestampMicros(1_700_000_000_000_000L).setSourceId("agent-1")
+                        .setPackets(List.of(BatchedPacket.newBuilder().setTimeDeltaMicros(12)
+                                .setSrcIp(ByteBuffer.wrap(new byte[] {10, 0, 0, 1}))
+                                .setDstIp(ByteBuffer.wrap(new byte[] {10, 0, 0, 2}))
+                                .setSrcPort(40000).setDstPort(443).setProtocol(6).setLinkLength(74)
+                                .setIpLength(60).setL4HeaderLength(40).setPayloadLength(0).setTcpFlags(2)
+                                .setTcpWindow(64240).setVlanId(7).build())).build());
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

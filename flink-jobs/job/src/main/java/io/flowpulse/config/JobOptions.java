@@ -52,7 +52,7 @@ public final class JobOptions {
                     + "kafka.client.KEY options override it.");
 
     // ---- topics ----
-    public static final ConfigOption<String> TOPIC_PACKETS = topic("packets", "PacketEvent input");
+    public static final ConfigOption<String> TOPIC_PACKETS = topic("packets", "PacketBatch or PacketEvent input");
     public static final ConfigOption<String> TOPIC_FLOW_RECORDS = topic("flow-records", "FlowRecord input from exporters");
     public static final ConfigOption<String> TOPIC_PORT_SAMPLES = topic("port-samples", "PortSample input (interface counters)");
     public static final ConfigOption<String> TOPIC_MODELS = topic("models", "ModelUpdate input (compacted)");

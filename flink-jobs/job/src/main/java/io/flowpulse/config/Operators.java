@@ -7,7 +7,7 @@ package io.flowpulse.config;
  */
 public enum Operators {
     PACKETS_SOURCE("packets-source", "Kafka source: packets"),
-    PACKETS_DECODE("packets-decode", "Decode PacketEvent"),
+    PACKETS_DECODE("packets-decode", "Decode packets (PacketEvent or PacketBatch) to FlowPacket"),
     FLOW_AGGREGATOR("flow-aggregator", "FlowFeatureAggregator"),
     FLOWS_SINK("flows-sink", "Kafka sink: flows"),
     FLOW_RECORDS_SOURCE("flow-records-source", "Kafka source: flow-records"),
@@ -45,6 +45,7 @@ public enum Operators {
     ANNOTATION_DEDUP("annotation-dedup", "Annotation requests: once per flow"),
     ANNOTATION_BUDGET("annotation-budget", "Annotation requests: budget per window"),
     ANNOTATION_REQUESTS_SINK("annotation-requests-sink", "Kafka sink: annotation-requests"),
+    /** Stateless, gone since issue 13 (the decode step emits FlowPackets); kept: a shipped uid is never reused. */
     PACKETS_TO_FLOW_PACKETS("packets-to-flow-packets", "PacketEvent to FlowPacket"),
     ANNOTATION_EVENT_TIME("annotation-event-time", "Annotation requests: event time of the flow"),
     FLOW_RECORDS_UDP_SOURCE("flow-records-udp-source", "UDP source: NetFlow/IPFIX exports"),

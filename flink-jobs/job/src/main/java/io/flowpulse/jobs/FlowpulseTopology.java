@@ -11,6 +11,7 @@ import io.flowpulse.records.Classification;
 import io.flowpulse.records.ModelUpdate;
 import io.flowpulse.functions.FlowFeatureAggregator;
 import io.flowpulse.functions.FlowRecordToFeatures;
+import io.flowpulse.functions.PacketDecodeFunction;
 import io.flowpulse.functions.RawEventTime;
 import io.flowpulse.functions.RecordValidators;
 import io.flowpulse.functions.SideOutputs;
@@ -19,7 +20,6 @@ import io.flowpulse.records.DeadLetter;
 import io.flowpulse.records.FlowFeatures;
 import io.flowpulse.records.FlowPacket;
 import io.flowpulse.records.FlowRecord;
-import io.flowpulse.records.PacketEvent;
 import io.flowpulse.records.PortSample;
 import io.flowpulse.records.RawRecord;
 import io.flowpulse.records.codec.AvroCodec;
@@ -65,23 +65,24 @@ public final class FlowpulseTopology {
 
         // ---- packets -> flows ----
         if (sources.packets() != null) {
-            // watermarks per Kafka partition, in the source, from the undecoded records' event time
-            DataStream<PacketEvent> timed = decode(env, sources.packets(),
-                    eventTime(RawEventTime.packets(bounds), outOfOrderness, idleness),
-                    Operators.PACKETS_SOURCE, Operators.PACKETS_DECODE, Codecs.PACKET_EVENT,
-                    RecordValidators.withEventTime(RecordValidators::packet, p -> p.getTimestampMicros() / 1000, bounds),
-                    maxBytes, deadLetters);
             FlowAggregatorParams params = new FlowAggregatorParams(
                     conf.get(JobOptions.FLOW_IDLE_TIMEOUT).toNanos() / 1000,
                     conf.get(JobOptions.FLOW_ACTIVE_TIMEOUT).toNanos() / 1000,
                     conf.get(JobOptions.FLOW_ACTIVITY_TIMEOUT).toNanos() / 1000,
                     conf.get(JobOptions.FLOW_FIRST_PACKETS))
                     .withFirstBytes(conf.get(JobOptions.FLOW_FIRST_BYTES_PACKETS), conf.get(JobOptions.FLOW_FIRST_BYTES_LENGTH));
-            // decoded once into the compact FlowPacket (hand-written serializer) before the keyBy edge
-            // the packets' header bytes cross the keyBy edge only when the first-bytes input is on
-            boolean keepBytes = params.firstBytesPackets > 0;
-            DataStream<FlowPacket> flowPackets = timed.map(p -> FlowPacket.from(p, keepBytes)).returns(FlowPacket.TYPE)
-                    .uid(Operators.PACKETS_TO_FLOW_PACKETS.uid()).name(Operators.PACKETS_TO_FLOW_PACKETS.displayName());
+            // the packets' header bytes are decoded (and cross the keyBy edge) only when the first-bytes input is on
+            boolean keepHeaderBytes = params.firstBytesPackets > 0;
+            // watermarks per Kafka partition, in the source, from the undecoded records' event time
+            // ---- issue 13 (wire format): PacketEvent or PacketBatch records decoded straight into FlowPackets
+            SingleOutputStreamOperator<FlowPacket> flowPackets = env
+                    .fromSource(sources.packets(), eventTime(RawEventTime.packets(bounds), outOfOrderness, idleness),
+                            Operators.PACKETS_SOURCE.displayName())
+                    .uid(Operators.PACKETS_SOURCE.uid())
+                    .process(new PacketDecodeFunction(bounds, maxBytes, keepHeaderBytes)).returns(FlowPacket.TYPE)
+                    .uid(Operators.PACKETS_DECODE.uid()).name(Operators.PACKETS_DECODE.displayName());
+            deadLetters.add(flowPackets.getSideOutput(SideOutputs.DEAD_LETTERS));
+            // ---- end issue 13 (wire format)
             SingleOutputStreamOperator<FlowFeatures> packetFlows = FlowFeatureAggregator
                     .apply(flowPackets, params, conf.get(JobOptions.FLOW_MINI_BATCH_FLOWS))
                     .uid(Operators.FLOW_AGGREGATOR.uid()).name(Operators.FLOW_AGGREGATOR.displayName());

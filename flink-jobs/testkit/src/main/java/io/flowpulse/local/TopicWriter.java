@@ -52,6 +52,21 @@ public final class TopicWriter implements AutoCloseable {
         sent++;
     }
 
+    /** Sends raw bytes to one partition (e.g. a PacketBatch, whose packets' flow keys chose it); {@code key} may be null. */
+    public void sendRaw(String topic, int partition, byte[] key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, partition, null, key, value), (md, e) -> {
+            if (e != null) {
+                firstError.compareAndSet(null, e);
+            }
+        });
+        sent++;
+    }
+
+    /** The topic's partition count (waits for its metadata). */
+    public int partitions(String topic) {
+        return producer.partitionsFor(topic).size();
+    }
+
     public long sent() {
         return sent;
     }

@@ -132,6 +132,46 @@ public final class PeerComparison {
         }
     }
 
+    /**
+     * softflowd's rate on a capture for the packets scenario's ratio: IP packets (as our decoder
+     * counts them) per CPU-second of {@code softflowd -r}, net of its start-up (the same command on the
+     * first 20 packets); the median of three runs. NaN when softflowd is not installed.
+     */
+    public static double softflowdPacketsPerCpuSecond(Path pcapGz) throws Exception {
+        if (!installed("softflowd")) {
+            return Double.NaN;
+        }
+        Path work = Files.createTempDirectory("flowpulse-softflowd-");
+        try {
+            Path pcap = work.resolve("capture.pcap");
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(pcapGz))) {
+                Files.copy(in, pcap);
+            }
+            Path tiny = work.resolve("first-packets.pcap");
+            writeFirstPackets(pcap, tiny, 20);
+            long packets = 0;
+            io.flowpulse.sources.pcap.PacketDecoder decoder =
+                    new io.flowpulse.sources.pcap.PacketDecoder(new io.flowpulse.sources.pcap.DecodeStats(), "softflowd");
+            try (io.flowpulse.sources.pcap.PcapReader reader = io.flowpulse.sources.pcap.PcapReader.open(pcap)) {
+                for (var f = reader.next(); f != null; f = reader.next()) {
+                    packets += decoder.decodePacket(f) == null ? 0 : 1;
+                }
+            }
+            double[] net = new double[3];
+            for (int i = 0; i < net.length; i++) {
+                Timed whole = softflowd(pcap, work).timed;
+                Timed startup = softflowd(tiny, work).timed;
+                net[i] = Math.max(1e-3, whole.cpuSeconds() - startup.cpuSeconds());
+            }
+            java.util.Arrays.sort(net);
+            return packets / net[1];
+        } finally {
+            try (Stream<Path> s = Files.walk(work)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     private static Timed ours(Path pcap, Path csv, Path work) throws Exception {
         List<String> cmd = new ArrayList<>(javaCommand());
         cmd.addAll(List.of("io.flowpulse.cli.FlowpulseCli", "flows", "--pcap", pcap.toString(), "--output", csv.toString()));

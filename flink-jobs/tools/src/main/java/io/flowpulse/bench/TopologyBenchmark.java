@@ -120,12 +120,15 @@ public final class TopologyBenchmark {
                 for (String mode : s.modes()) {
                     Configuration conf = jobConf(cluster, keyFile);
                     Result r = mode.equals("kafka")
-                            ? runKafka(in, s, flink, kafka, conf, "bench-" + scenario.label() + "-" + (seq++) + "-")
+                            ? runKafka(in, s, flink, kafka, conf, "bench-" + scenario.label() + "-" + (seq++) + "-", out)
                             : runChain(in, s, flink, conf);
                     print(out, r);
                     ofScenario.add(r);
                 }
                 results.addAll(ofScenario);
+                if (scenario == BenchScenario.PACKETS) {
+                    printSoftflowdRatio(s.sharedData().resolve("pcap/throughput-merged.pcap.gz"), ofScenario, out);
+                }
                 if (ofScenario.size() > 1) {
                     String disagreement = disagreement(ofScenario);
                     out.println(disagreement == null
@@ -140,6 +143,26 @@ public final class TopologyBenchmark {
             deleteTree(work);
         }
         return results;
+    }
+
+    /**
+     * Issue 13: the packets scenario's packets per CPU-second beside softflowd's on the capture the
+     * input repeats ({@code softflowd -r}, net of start-up; ours: the whole process, so in kafka mode
+     * broker + producer + job). Target: ours within 2x of softflowd's (ratio softflowd / ours <= 2).
+     */
+    static void printSoftflowdRatio(Path pcapGz, List<Result> ofScenario, PrintStream out) throws Exception {
+        double softflowd = PeerComparison.softflowdPacketsPerCpuSecond(pcapGz);
+        if (Double.isNaN(softflowd)) {
+            out.println("softflowd: not installed, no ratio (apt-get install softflowd)");
+            return;
+        }
+        StringBuilder sb = new StringBuilder(String.format("softflowd -r %s: %,.0f packets per CPU-s (net of start-up, median of 3);"
+                + " softflowd / ours per CPU-s:", pcapGz.getFileName(), softflowd));
+        for (Result r : ofScenario) {
+            double ours = r.figures().get("in_per_cpu_s");
+            sb.append(String.format(" %s %.1fx (%,.0f)", r.mode(), softflowd / ours, ours));
+        }
+        out.println(sb.append(" (target <= 2x)"));
     }
 
     /**
@@ -260,7 +283,7 @@ public final class TopologyBenchmark {
     // ---------------------------------------------------------------- Kafka in and out
 
     static Result runKafka(BenchInput in, Settings s, LocalFlinkCluster flink, EmbeddedKafkaCluster kafka,
-            Configuration conf, String prefix) throws Exception {
+            Configuration conf, String prefix, PrintStream out) throws Exception {
         int p = s.parallelism();
         Map<String, String> topicNames = new LinkedHashMap<>(); // default name -> this run's name
         for (var o : JobOptions.all()) {
@@ -282,7 +305,12 @@ public final class TopologyBenchmark {
         }
         logAppendTime(kafka, outputTopics);
 
-        long[] perPartition = in.perPartition();
+        // issue 13: packets as PacketBatch records (--packet-batch 1: one PacketEvent per record)
+        KafkaPacketInput batches = KafkaPacketInput.plan(in, s.ratePerSecond());
+        if (batches != null) {
+            out.println(batches.describe(in.size()));
+        }
+        long[] perPartition = batches != null ? batches.perPartition : in.perPartition();
         long[] sentMicros = new long[in.size()];
         Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -315,7 +343,23 @@ public final class TopologyBenchmark {
             }
             AtomicReference<Exception> failed = new AtomicReference<>();
             long t0 = System.nanoTime();
-            for (int i = 0; i < in.size(); i++) {
+            for (int j = 0; batches != null && j < batches.records(); j++) {
+                long wait = t0 + batches.dueNanos.get(j) - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait); // the input rate asked for
+                }
+                final int[] members = batches.members.get(j);
+                producer.send(new ProducerRecord<>(inputTopic, batches.partitions.get(j), null, null, batches.values.get(j)), (md, e) -> {
+                    if (e != null) {
+                        failed.compareAndSet(null, e);
+                    } else {
+                        for (int idx : members) {
+                            sentMicros[idx] = md.timestamp() * 1000; // CreateTime: set at send()
+                        }
+                    }
+                });
+            }
+            for (int i = 0; batches == null && i < in.size(); i++) {
                 if (s.ratePerSecond() > 0) {
                     long due = t0 + (long) (i * 1e9 / s.ratePerSecond());
                     long wait = due - System.nanoTime();

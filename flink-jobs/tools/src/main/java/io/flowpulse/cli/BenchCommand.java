@@ -53,6 +53,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--exports", paramLabel = "DIR", description = "collector: a directory of recorded exports (*.datagrams; default: softflowd's, in testkit)")
     Path exports;
 
+    @Option(names = "--packet-batch", paramLabel = "N", defaultValue = "512",
+            description = "packets scenario, kafka mode: packets per PacketBatch record (1 = one PacketEvent per record); default ${DEFAULT-VALUE}")
+    int packetBatch;
+
+    @Option(names = "--packet-linger", paramLabel = "MS", defaultValue = "20",
+            description = "packets scenario, kafka mode with --rate: longest wait of a batch's first packet, ms; default ${DEFAULT-VALUE}")
+    long packetLingerMillis;
+
+    @Option(names = "--packet-span", paramLabel = "MS", defaultValue = "1000",
+            description = "packets scenario, kafka mode: longest capture-time span of a batch, ms (below the job's 5 s out-of-orderness); default ${DEFAULT-VALUE}")
+    long packetSpanMillis;
+
     @Option(names = "--shared-data", paramLabel = "DIR", description = "the shared data directory (default: -Dflowpulse.shared.data or ../shared/data)")
     Path sharedData;
 
@@ -74,6 +86,12 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 CollectorBenchmark.run(CollectorBenchmark.exports(exports), 10, System.out);
             }
+            if (packetBatch < 1 || packetLingerMillis < 0 || packetSpanMillis < 0) {
+                throw UserError.usage("--packet-batch must be >= 1, --packet-linger and --packet-span >= 0");
+            }
+            System.setProperty("flowpulse.bench.packet-span-ms", Long.toString(packetSpanMillis));
+            System.setProperty("flowpulse.bench.packet-batch", Integer.toString(packetBatch)); // read by KafkaPacketInput
+            System.setProperty("flowpulse.bench.packet-linger-ms", Long.toString(packetLingerMillis));
             List<String> modes = mode.equals("both") ? TopologyBenchmark.MODES : List.of(mode);
             if (!TopologyBenchmark.MODES.containsAll(modes)) {
                 throw UserError.usage("--mode is kafka, chain or both");

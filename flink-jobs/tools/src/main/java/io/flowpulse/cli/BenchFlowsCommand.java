@@ -2,7 +2,6 @@ package io.flowpulse.cli;
 
 import io.flowpulse.config.JobOptions;
 import io.flowpulse.functions.FlowFeatureAggregator;
-import io.flowpulse.functions.FlowKeySelector;
 import io.flowpulse.functions.FlowPacketKeySelector;
 import io.flowpulse.functions.FlowStateSerializer;
 import io.flowpulse.functions.SideOutputs;
@@ -16,7 +15,6 @@ import io.flowpulse.ml.features.FlowAggregatorParams;
 import io.flowpulse.records.FlowFeatures;
 import io.flowpulse.records.FlowPacket;
 import io.flowpulse.records.FlowPacketKey;
-import io.flowpulse.records.PacketEvent;
 import io.flowpulse.records.codec.Codecs;
 import io.flowpulse.sources.pcap.DecodeStats;
 import io.flowpulse.sources.pcap.PacketDecoder;
@@ -25,7 +23,6 @@ import io.flowpulse.sources.pcap.RepeatedCaptureGenerator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -222,18 +219,18 @@ public final class BenchFlowsCommand implements Callable<Integer> {
             RepeatedCaptureGenerator generator = new RepeatedCaptureGenerator(s.pcap, s.packets,
                     FlowAggregatorParams.DEFAULT_IDLE_TIMEOUT_MICROS + 1_000_000L);
             generator.open(0, 1);
-            FlowKeySelector keys = new FlowKeySelector();
             Measure replay = Measure.start();
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(PacketReplayProducer.properties(bootstrap))) {
+                PacketBatcher batcher = new PacketBatcher(s.parallelism, PacketBatcher.DEFAULT_BATCH_SIZE, PacketBatcher.DEFAULT_LINGER,
+                        (partition, key, value, tags, n) -> producer.send(new ProducerRecord<>(packetsTopic, partition, null, key, value)));
                 for (long i = 0; i < s.packets; i++) {
-                    PacketEvent p = generator.map(i).toPacketEvent();
-                    producer.send(new ProducerRecord<>(packetsTopic, null, null,
-                            keys.getKey(p).getBytes(StandardCharsets.UTF_8), Codecs.PACKET_EVENT.encode(p)));
+                    batcher.add(generator.map(i));
                 }
+                batcher.flush();
                 producer.flush();
             }
             replay.stop();
-            System.out.printf("kafka   replay  %,d packets into %s (%d partitions) in %.1f s: %,.0f packets/s; %s%n",
+            System.out.printf("kafka   replay  %,d packets (PacketBatch records of up to " + PacketBatcher.DEFAULT_BATCH_SIZE + ") into %s (%d partitions) in %.1f s: %,.0f packets/s; %s%n",
                     s.packets, packetsTopic, s.parallelism, replay.seconds, s.packets / replay.seconds,
                     replay.summary(s.packets));
 

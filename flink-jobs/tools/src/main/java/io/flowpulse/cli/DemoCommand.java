@@ -176,8 +176,10 @@ public final class DemoCommand implements Callable<Integer> {
                     .withPortDuration(Duration.ofDays(portDays));
             TrafficSimulator sim = new TrafficSimulator(params);
             injected = sim.injectedAnomalies();
-            FlowKeySelector keys = new FlowKeySelector();
             long[] n = new long[2];
+            // packets as PacketBatch records, per partition of their flow keys (PacketBatcher)
+            PacketBatcher batcher = new PacketBatcher(writer.partitions(packetsTopic), PacketBatcher.DEFAULT_BATCH_SIZE,
+                    PacketBatcher.DEFAULT_LINGER, (partition, key, value, tags, count) -> writer.sendRaw(packetsTopic, partition, key, value));
             if (pcap != null) {
                 say("reading packets from " + pcap + " ...");
                 io.flowpulse.sources.pcap.DecodeStats stats = new io.flowpulse.sources.pcap.DecodeStats();
@@ -185,9 +187,9 @@ public final class DemoCommand implements Callable<Integer> {
                         new io.flowpulse.sources.pcap.PacketDecoder(stats, pcap.getFileName().toString());
                 try (io.flowpulse.sources.pcap.PcapReader reader = io.flowpulse.sources.pcap.PcapReader.open(pcap)) {
                     for (io.flowpulse.sources.pcap.PcapFrame f = reader.next(); f != null; f = reader.next()) {
-                        io.flowpulse.records.PacketEvent p = decoder.decode(f);
+                        io.flowpulse.records.FlowPacket p = decoder.decodePacket(f);
                         if (p != null) {
-                            writer.send(packetsTopic, keys.getKey(p), p.getTimestampMicros() / 1000, Codecs.PACKET_EVENT, p);
+                            batcher.add(p);
                             n[0]++;
                         }
                     }
@@ -196,10 +198,11 @@ public final class DemoCommand implements Callable<Integer> {
             } else {
                 say("simulating " + duration + " of packets (seed " + params.seed + ") ...");
                 sim.generatePackets(p -> {
-                    writer.send(packetsTopic, keys.getKey(p), p.getTimestampMicros() / 1000, Codecs.PACKET_EVENT, p);
+                    batcher.add(io.flowpulse.records.FlowPacket.from(p));
                     n[0]++;
                 });
             }
+            batcher.flush();
             say("simulating " + params.portDuration.toDays() + " days of port counters ...");
             sim.generatePortSamples(s -> {
                 writer.send(portTopic, s.getDevice() + "|" + s.getPort() + "|" + s.getDirection(),

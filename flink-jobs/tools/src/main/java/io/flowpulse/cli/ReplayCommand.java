@@ -1,14 +1,13 @@
 package io.flowpulse.cli;
 
 import io.flowpulse.functions.FlowKeySelector;
-import io.flowpulse.records.PacketEvent;
-import io.flowpulse.records.codec.Codecs;
+import io.flowpulse.records.FlowPacket;
 import io.flowpulse.sources.pcap.DecodeStats;
 import io.flowpulse.sources.pcap.PacketDecoder;
 import io.flowpulse.sources.pcap.PcapFrame;
 import io.flowpulse.sources.pcap.PcapReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -18,14 +17,17 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * {@code ./flowpulse replay --pcap FILE [--speed N|--max] --topic packets --bootstrap-servers HOST:PORT}:
- * publishes a capture's packets as {@code Codecs.PACKET_EVENT} records with a plain KafkaProducer,
- * keyed by the {@link FlowKeySelector} key (UTF-8), with the capture's timing scaled by {@code --speed}
- * (1 = original timing) or as fast as possible ({@code --max}).
+ * {@code ./flowpulse replay --pcap FILE [--speed N|--max] [--batch-size N] [--linger MS] --topic packets --bootstrap-servers HOST:PORT}:
+ * publishes a capture's packets with a plain KafkaProducer as {@code PacketBatch} records
+ * ({@link PacketBatcher}: up to {@code --batch-size} packets of one partition per record, sent at the
+ * latest {@code --linger} after their first packet), or with {@code --batch-size 1} as one
+ * {@code PacketEvent} per record keyed by the {@link FlowKeySelector} key (UTF-8). Either way a
+ * packet goes to the partition of its flow key. The capture's timing is scaled by {@code --speed}
+ * (1 = original timing) or ignored ({@code --max}).
  */
-@Command(name = "replay", description = {"publish a pcap's packets to Kafka as PacketEvents (original timing, --speed N or --max)",
-        "Key = flow key (FlowKeySelector, UTF-8), value = Codecs.PACKET_EVENT, Kafka record time = producer time "
-                + "(capture time is in the record)."})
+@Command(name = "replay", description = {"publish a pcap's packets to Kafka, batched (original timing, --speed N or --max)",
+        "Value = PacketBatch (up to --batch-size packets of one partition; 1 = one PacketEvent per record, key = flow key),"
+                + " partition = the flow key's; Kafka record time = producer time (capture time is in the record)."})
 public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--pcap", required = true, paramLabel = "FILE", description = "capture (pcap or pcapng, optionally .gz)")
     Path pcapFile;
@@ -53,11 +55,22 @@ public final class ReplayCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     Pace pace;
 
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + PacketBatcher.DEFAULT_BATCH_SIZE,
+            description = "packets per PacketBatch record (1 = one PacketEvent per record, the old format); default ${DEFAULT-VALUE}")
+    int batchSize;
+
+    @Option(names = "--linger", paramLabel = "MS", defaultValue = "20",
+            description = "longest wait of a batch's first packet before the batch is sent, ms; default ${DEFAULT-VALUE}")
+    long lingerMillis;
+
     @Override
     public Integer call() throws Exception {
         double speed = pace == null ? 1.0 : pace.max ? Double.POSITIVE_INFINITY : pace.speed;
         if (!(speed > 0)) {
             throw UserError.usage("--speed must be positive, got " + speed);
+        }
+        if (batchSize < 1 || lingerMillis < 0) {
+            throw UserError.usage("--batch-size must be >= 1 and --linger >= 0, got " + batchSize + " and " + lingerMillis);
         }
         InputFiles.capture(pcapFile, "--pcap");
         String pcap = pcapFile.toString();
@@ -67,43 +80,48 @@ public final class ReplayCommand implements Callable<Integer> {
             throw UserError.usage("--header-bytes 0..1500");
         }
         PacketDecoder decoder = new PacketDecoder(stats, Path.of(pcap).getFileName().toString()).keepTransportBytes(headerBytes);
-        FlowKeySelector keys = new FlowKeySelector();
         long sent = 0;
         long wallStart = System.nanoTime();
         long firstMicros = Long.MIN_VALUE;
+        long records;
         try (PcapReader reader = PcapReader.open(Path.of(pcap));
                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            int partitions = producer.partitionsFor(topic).size();
+            // Kafka timestamp = now (producer time): capture time as the record timestamp would let
+            // time-based retention delete a replay of an old capture as soon as it is written
+            PacketBatcher batcher = new PacketBatcher(partitions, batchSize, Duration.ofMillis(lingerMillis),
+                    (partition, key, value, tags, n) -> producer.send(new ProducerRecord<>(topic, partition, null, key, value)));
             for (PcapFrame f = reader.next(); f != null; f = reader.next()) {
-                PacketEvent p = decoder.decode(f);
+                FlowPacket p = decoder.decodePacket(f);
                 if (p == null) {
                     continue;
                 }
                 if (firstMicros == Long.MIN_VALUE) {
-                    firstMicros = p.getTimestampMicros();
+                    firstMicros = p.timestampMicros;
                 }
                 if (!Double.isInfinite(speed)) {
-                    pace(wallStart, (p.getTimestampMicros() - firstMicros) / speed);
+                    pace(wallStart, (p.timestampMicros - firstMicros) / speed, batcher);
                 }
-                // Kafka timestamp = now (producer time): capture time as the record timestamp would let
-                // time-based retention delete a replay of an old capture as soon as it is written
-                producer.send(new ProducerRecord<>(topic, null, null,
-                        keys.getKey(p).getBytes(StandardCharsets.UTF_8), Codecs.PACKET_EVENT.encode(p)));
+                batcher.add(p);
                 sent++;
             }
+            batcher.flush();
+            records = batcher.records();
             producer.flush();
         }
         double seconds = (System.nanoTime() - wallStart) / 1e9;
-        System.out.printf("replayed %,d packets from %s to %s/%s in %.1f s (%,.0f packets/s); skipped %s%n",
-                sent, pcap, bootstrap, topic, seconds, sent / Math.max(seconds, 1e-9), stats.skipped);
+        System.out.printf("replayed %,d packets in %,d records from %s to %s/%s in %.1f s (%,.0f packets/s); skipped %s%n",
+                sent, records, pcap, bootstrap, topic, seconds, sent / Math.max(seconds, 1e-9), stats.skipped);
         return 0;
     }
 
-    /** Waits until {@code offsetMicros} of wall time have passed since {@code wallStartNanos}. */
-    private static void pace(long wallStartNanos, double offsetMicros) throws InterruptedException {
+    /** Waits until {@code offsetMicros} of wall time have passed since {@code wallStartNanos}, sending batches that lingered. */
+    private static void pace(long wallStartNanos, double offsetMicros, PacketBatcher batcher) throws InterruptedException {
         long dueNanos = wallStartNanos + (long) (offsetMicros * 1000);
-        long waitNanos = dueNanos - System.nanoTime();
-        if (waitNanos > 1_000_000) {
-            Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
+        for (long waitNanos = dueNanos - System.nanoTime(); waitNanos > 1_000_000; waitNanos = dueNanos - System.nanoTime()) {
+            long slice = Math.min(waitNanos, 5_000_000L);
+            Thread.sleep(slice / 1_000_000, (int) (slice % 1_000_000));
+            batcher.flushDue();
         }
     }
 }
