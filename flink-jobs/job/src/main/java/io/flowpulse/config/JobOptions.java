@@ -109,14 +109,6 @@ public final class JobOptions {
             .intType().defaultValue(io.flowpulse.functions.FlowFeatureAggregator.DEFAULT_MINI_BATCH_FLOWS)
             .withDescription("Flows the flow operator keeps in memory between state writes (each written once per batch,"
                     + " flushed at every watermark and checkpoint); <= 1 writes state on every packet.");
-    public static final ConfigOption<Integer> FLOW_EDGE_BATCH_PACKETS = ConfigOptions.key("flows.edge-batch-packets")
-            .intType().defaultValue(4096)
-            .withDescription("Packets grouped by flow before the keyBy edge to the flow operator (one record per flow's"
-                    + " packets, flushed at every watermark and checkpoint and when this many are held); <= 1 sends one"
-                    + " record per packet. The flows are the same either way.");
-    public static final ConfigOption<Duration> FLOW_EDGE_BATCH_DELAY = ConfigOptions.key("flows.edge-batch-delay")
-            .durationType().defaultValue(Duration.ofMillis(100))
-            .withDescription("Longest (processing) time a packet waits in its flow's batch before the keyBy edge.");
 
     // ---- port series ----
     public static final ConfigOption<Duration> PORT_BUCKET = ConfigOptions.key("ports.bucket")

@@ -48,8 +48,7 @@ public enum Operators {
     PACKETS_TO_FLOW_PACKETS("packets-to-flow-packets", "PacketEvent to FlowPacket"),
     ANNOTATION_EVENT_TIME("annotation-event-time", "Annotation requests: event time of the flow"),
     FLOW_RECORDS_UDP_SOURCE("flow-records-udp-source", "UDP source: NetFlow/IPFIX exports"),
-    LATE_ANNOTATION_REQUESTS_TO_DEAD_LETTERS("late-annotation-requests-dlq", "Late annotation requests to dead letters"),
-    FLOW_PACKET_BATCHER("flow-packet-batcher", "FlowPackets batched by flow");
+    LATE_ANNOTATION_REQUESTS_TO_DEAD_LETTERS("late-annotation-requests-dlq", "Late annotation requests to dead letters");
 
     private final String uid;
     private final String displayName;

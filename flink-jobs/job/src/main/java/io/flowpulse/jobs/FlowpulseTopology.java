@@ -10,7 +10,6 @@ import io.flowpulse.functions.ModelUpdateValidator;
 import io.flowpulse.records.Classification;
 import io.flowpulse.records.ModelUpdate;
 import io.flowpulse.functions.FlowFeatureAggregator;
-import io.flowpulse.functions.FlowPacketBatcher;
 import io.flowpulse.functions.FlowRecordToFeatures;
 import io.flowpulse.functions.RawEventTime;
 import io.flowpulse.functions.RecordValidators;
@@ -86,13 +85,8 @@ public final class FlowpulseTopology {
             // decoded once into the compact FlowPacket (hand-written serializer) before the keyBy edge
             DataStream<FlowPacket> flowPackets = timed.map(FlowPacket::from).returns(FlowPacket.TYPE)
                     .uid(Operators.PACKETS_TO_FLOW_PACKETS.uid()).name(Operators.PACKETS_TO_FLOW_PACKETS.displayName());
-            // [issue 13 / n13a] the packets of a flow cross the keyBy edge together (same flows, same state)
-            int edgeBatch = conf.get(JobOptions.FLOW_EDGE_BATCH_PACKETS);
-            SingleOutputStreamOperator<FlowFeatures> packetFlows = (edgeBatch <= 1
-                    ? FlowFeatureAggregator.apply(flowPackets, params, conf.get(JobOptions.FLOW_MINI_BATCH_FLOWS))
-                    : FlowFeatureAggregator.Batched.apply(FlowPacketBatcher.apply(flowPackets, edgeBatch,
-                                    conf.get(JobOptions.FLOW_EDGE_BATCH_DELAY).toMillis(), Operators.FLOW_PACKET_BATCHER.displayName())
-                            .uid(Operators.FLOW_PACKET_BATCHER.uid()), params, conf.get(JobOptions.FLOW_MINI_BATCH_FLOWS)))
+            SingleOutputStreamOperator<FlowFeatures> packetFlows = FlowFeatureAggregator
+                    .apply(flowPackets, params, conf.get(JobOptions.FLOW_MINI_BATCH_FLOWS))
                     .uid(Operators.FLOW_AGGREGATOR.uid()).name(Operators.FLOW_AGGREGATOR.displayName());
             flows.add(packetFlows);
             deadLetters.add(packetFlows.getSideOutput(SideOutputs.LATE_PACKETS)

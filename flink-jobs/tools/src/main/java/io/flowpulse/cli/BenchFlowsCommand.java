@@ -68,9 +68,9 @@ public final class BenchFlowsCommand implements Callable<Integer> {
     @Option(names = "--state", paramLabel = "heap|rocksdb|both", description = "state backend (default both; with --kafka heap)")
     String state;
 
-    @Option(names = "--edge", paramLabel = "keyby|batched|chained|both", defaultValue = "both",
-            description = "reader -> flow operator edge (default both = keyby and chained): keyby = one reader subtask, keyBy over the network to P "
-                    + "operator subtasks; batched = the same with the packets of a flow grouped before the keyBy (as the job does); chained = P reader subtasks, each replaying the flows of its key groups, flow operator "
+    @Option(names = "--edge", paramLabel = "keyby|chained|both", defaultValue = "both",
+            description = "reader -> flow operator edge (default both): keyby = one reader subtask, keyBy over the network to P "
+                    + "operator subtasks; chained = P reader subtasks, each replaying the flows of its key groups, flow operator "
                     + "chained to it (reinterpretAsKeyedStream)")
     String edge;
 
@@ -106,7 +106,7 @@ public final class BenchFlowsCommand implements Callable<Integer> {
             throw UserError.usage("--parallelism, --packets and --mini-batch must be at least 1");
         }
         for (String[] choice : new String[][] {{"--state", state == null ? "both" : state, "heap", "rocksdb", "both"},
-                {"--edge", edge, "keyby", "batched", "chained", "both"}, {"--rocksdb-timers", rocksdbTimers, "rocksdb", "heap", "heap"}}) {
+                {"--edge", edge, "keyby", "chained", "both"}, {"--rocksdb-timers", rocksdbTimers, "rocksdb", "heap", "heap"}}) {
             if (!List.of(choice).subList(2, choice.length).contains(choice[1])) {
                 throw UserError.usage(choice[0] + " is " + String.join(" or ", new java.util.LinkedHashSet<>(
                         List.of(choice).subList(2, choice.length))) + ", got '" + choice[1] + "'");
@@ -179,10 +179,6 @@ public final class BenchFlowsCommand implements Callable<Integer> {
         SingleOutputStreamOperator<FlowFeatures> flows = chained
                 ? FlowFeatureAggregator.apply(DataStreamUtils.reinterpretAsKeyedStream(packets,
                         new FlowPacketKeySelector(), FlowPacketKey.TYPE), FlowAggregatorParams.defaults(), s.miniBatch)
-                : edge.equals("batched") // issue 13: the packets of a flow cross the keyBy edge together, as in the job
-                ? FlowFeatureAggregator.Batched.apply(io.flowpulse.functions.FlowPacketBatcher.apply(packets,
-                        JobOptions.FLOW_EDGE_BATCH_PACKETS.defaultValue(), JobOptions.FLOW_EDGE_BATCH_DELAY.defaultValue().toMillis(),
-                        "flow-packet-batcher"), FlowAggregatorParams.defaults(), s.miniBatch)
                 : FlowFeatureAggregator.apply(packets, FlowAggregatorParams.defaults(), s.miniBatch);
         flows.name("flow-features");
         flows.map(new Count<>("flows")).sinkTo(new DiscardingSink<>());
