@@ -54,6 +54,12 @@ public final class FlowpulseTopology {
 
     public static void defineWorkflow(StreamExecutionEnvironment env, FlowpulseSources sources,
             FlowpulseSinks sinks, Configuration conf) {
+        // [issue 13 / n13a] object reuse: no deep copy of each record on every chained hop (on the
+        // packet path a copy of each decoded PacketEvent and of each FlowFeatures). Safe because no
+        // operator of this topology changes a record it received or emitted: each emits new records
+        // (or passes its input on unchanged), so those that keep their input (the classifier's
+        // buffer, windows, CEP and heap state) keep records nobody changes afterwards.
+        env.getConfig().enableObjectReuse();
         List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
         int maxBytes = conf.get(JobOptions.MAX_RECORD_BYTES);
         Duration outOfOrderness = conf.get(JobOptions.OUT_OF_ORDERNESS);

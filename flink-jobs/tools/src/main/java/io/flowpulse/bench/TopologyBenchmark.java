@@ -92,11 +92,22 @@ public final class TopologyBenchmark {
 
     /** What to run. */
     public record Settings(List<BenchScenario> scenarios, List<String> modes, int events, String state, int parallelism,
-            Duration checkpointInterval, double ratePerSecond, Path sharedData) {}
+            Duration checkpointInterval, double ratePerSecond, Path sharedData, Map<String, String> jobOptions,
+            int warmupEvents) {
+        public Settings(List<BenchScenario> scenarios, List<String> modes, int events, String state, int parallelism,
+                Duration checkpointInterval, double ratePerSecond, Path sharedData) {
+            this(scenarios, modes, events, state, parallelism, checkpointInterval, ratePerSecond, sharedData, Map.of(), 0);
+        }
+    }
 
     /** The figures of one scenario in one mode, and the count of every output. */
     public record Result(BenchScenario scenario, String mode, String state, int parallelism,
-            Map<String, Double> figures, Map<String, Long> outputs) {}
+            Map<String, Double> figures, Map<String, Long> outputs, String threadCpu) {
+        public Result(BenchScenario scenario, String mode, String state, int parallelism,
+                Map<String, Double> figures, Map<String, Long> outputs) {
+            this(scenario, mode, state, parallelism, figures, outputs, null);
+        }
+    }
 
     private TopologyBenchmark() {}
 
@@ -108,17 +119,26 @@ public final class TopologyBenchmark {
         List<Result> results = new ArrayList<>();
         EmbeddedKafkaCluster kafka = s.modes().contains("kafka") ? EmbeddedKafkaCluster.start() : null;
         try (LocalFlinkCluster flink = LocalFlinkCluster.start(cluster, Math.max(2, s.parallelism()))) {
-            out.printf("machine: %d cores, load %.2f; state %s, parallelism %d, checkpoint every %d ms%s%n",
+            out.printf("machine: %d cores, load %.2f; state %s, parallelism %d, checkpoint every %d ms%s%s%n",
                     Runtime.getRuntime().availableProcessors(), ProcessMemory.loadAverage(), s.state(), s.parallelism(),
-                    s.checkpointInterval().toMillis(), s.ratePerSecond() > 0 ? String.format(", input rate %,.0f/s", s.ratePerSecond()) : "");
+                    s.checkpointInterval().toMillis(), s.ratePerSecond() > 0 ? String.format(", input rate %,.0f/s", s.ratePerSecond()) : "",
+                    s.jobOptions().isEmpty() ? "" : "; job options " + s.jobOptions());
             int seq = 0;
             for (BenchScenario scenario : s.scenarios()) {
+                if (s.warmupEvents() > 0) {
+                    // the same operators once, unmeasured, on a shorter input: the measured runs start with
+                    // JIT-compiled code (a long-running job's steady state), not in the interpreter
+                    BenchInput warm = BenchInput.of(scenario, s.warmupEvents(), s.parallelism(), s.sharedData());
+                    Result w = runChain(warm, s, flink, jobConf(cluster, keyFile, s));
+                    out.printf("%nwarm-up: %s chain on %,d records, unmeasured (%.1f s)%n", scenario.label(), s.warmupEvents(),
+                            w.figures().get("wall_s"));
+                }
                 BenchInput in = BenchInput.of(scenario, s.events(), s.parallelism(), s.sharedData());
                 out.printf("%n== %s: %s; %,d distinct keys%n", scenario.label(), in.description, in.distinctKeys);
                 printHeader(out);
                 List<Result> ofScenario = new ArrayList<>();
                 for (String mode : s.modes()) {
-                    Configuration conf = jobConf(cluster, keyFile);
+                    Configuration conf = jobConf(cluster, keyFile, s);
                     Result r = mode.equals("kafka")
                             ? runKafka(in, s, flink, kafka, conf, "bench-" + scenario.label() + "-" + (seq++) + "-", out)
                             : runChain(in, s, flink, conf);
@@ -224,9 +244,10 @@ public final class TopologyBenchmark {
         return c;
     }
 
-    static Configuration jobConf(Configuration cluster, Path keyFile) {
+    static Configuration jobConf(Configuration cluster, Path keyFile, Settings s) {
         Configuration c = new Configuration(cluster);
         c.set(JobOptions.MODELS_SIGNING_KEY_FILE, keyFile.toString());
+        s.jobOptions().forEach(c::setString); // --job-option KEY=VALUE
         return c;
     }
 
@@ -262,7 +283,7 @@ public final class TopologyBenchmark {
             Measure m = Measure.start();
             JobClient job = env.executeAsync("bench " + in.scenario.label() + " chain");
             CheckpointStats cps = new CheckpointStats(flink.webUrl(), job.getJobID().toHexString());
-            awaitFinished(job, cps);
+            awaitFinished(job, cps, m);
             m.stop();
 
             Map<String, Long> counts = new LinkedHashMap<>();
@@ -380,7 +401,7 @@ public final class TopologyBenchmark {
             if (failed.get() != null) {
                 throw new IllegalStateException("input could not be produced", failed.get());
             }
-            awaitFinished(job, cps);
+            awaitFinished(job, cps, m);
             m.stop();
 
             Map<String, Long> counts = new LinkedHashMap<>();
@@ -477,9 +498,10 @@ public final class TopologyBenchmark {
         };
     }
 
-    private static void awaitFinished(JobClient job, CheckpointStats cps) throws Exception {
+    private static void awaitFinished(JobClient job, CheckpointStats cps, Measure m) throws Exception {
         CompletableFuture<?> done = job.getJobExecutionResult();
         while (true) {
+            m.threads.sample(); // task threads end with the job: keep their last CPU time
             cps.refresh();
             try {
                 done.get(200, TimeUnit.MILLISECONDS);
@@ -503,10 +525,13 @@ public final class TopologyBenchmark {
         double cpuSeconds;
         double peakHeapMb;
         double peakRssMb;
+        ThreadCpu threads;
+        Map<String, Double> cpuByThread;
 
         static Measure start() {
             ProcessMemory.resetPeaks();
             Measure m = new Measure();
+            m.threads = new ThreadCpu();
             m.cpu0 = ProcessMemory.processCpuSeconds();
             m.wall0 = System.nanoTime();
             return m;
@@ -517,6 +542,8 @@ public final class TopologyBenchmark {
             cpuSeconds = ProcessMemory.processCpuSeconds() - cpu0;
             peakHeapMb = ProcessMemory.peakHeapMb();
             peakRssMb = ProcessMemory.peakRssMb();
+            threads.sample();
+            cpuByThread = threads.secondsByGroup(cpuSeconds);
         }
     }
 
@@ -547,7 +574,8 @@ public final class TopologyBenchmark {
         f.put("wall_s", m.wallSeconds);
         f.put("cpu_s", m.cpuSeconds);
         f.put("load", ProcessMemory.loadAverage());
-        return new Result(in.scenario, mode, s.state(), s.parallelism(), f, counts);
+        return new Result(in.scenario, mode, s.state(), s.parallelism(), f, counts,
+                ThreadCpu.summary(m.cpuByThread, m.cpuSeconds, 0.03));
     }
 
     /**
@@ -604,6 +632,9 @@ public final class TopologyBenchmark {
         r.outputs().entrySet().stream().filter(e -> e.getValue() > 0).sorted(Map.Entry.comparingByKey(Comparator.naturalOrder()))
                 .forEach(e -> sb.append(String.format(" %s %,d", e.getKey(), e.getValue())));
         out.println(sb);
+        if (r.threadCpu() != null) {
+            out.println("       cpu s by thread: " + r.threadCpu());
+        }
     }
 
     private static void deleteTree(Path dir) {

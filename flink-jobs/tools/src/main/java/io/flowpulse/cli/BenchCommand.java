@@ -64,6 +64,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--packet-span", paramLabel = "MS", defaultValue = "1000",
             description = "packets scenario, kafka mode: longest capture-time span of a batch, ms (below the job's 5 s out-of-orderness); default ${DEFAULT-VALUE}")
     long packetSpanMillis;
+    @Option(names = "--job-option", paramLabel = "KEY=VALUE", description = "a job option for the topology runs, e.g. "
+            + "flows.edge-batch-packets=1 (repeatable)")
+    java.util.Map<String, String> jobOptions = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--warmup-events", paramLabel = "N", defaultValue = "0", description = "first run each scenario's operator "
+            + "chain once on N records, unmeasured, so the measured runs start JIT-compiled (default ${DEFAULT-VALUE}: none)")
+    int warmupEvents;
 
     @Option(names = "--shared-data", paramLabel = "DIR", description = "the shared data directory (default: -Dflowpulse.shared.data or ../shared/data)")
     Path sharedData;
@@ -97,7 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
                 throw UserError.usage("--mode is kafka, chain or both");
             }
             List<TopologyBenchmark.Result> results = TopologyBenchmark.run(new TopologyBenchmark.Settings(new ArrayList<>(scenarios),
-                    modes, events, state.name(), parallelism, checkpointInterval, rate, shared), System.out);
+                    modes, events, state.name(), parallelism, checkpointInterval, rate, shared, jobOptions, warmupEvents), System.out);
             // issue 18: one input must give one output, whichever way it is fed
             disagreements = TopologyBenchmark.disagreements(results);
         }

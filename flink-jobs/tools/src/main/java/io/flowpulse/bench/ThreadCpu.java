@@ -1,0 +1,86 @@
+package io.flowpulse.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * CPU time of this JVM's threads during a run, by thread name: where a run's process CPU went
+ * (task threads by their operator chain, the rest of the JVM's Java threads, and what no Java thread
+ * accounts for: GC, JIT, VM). Task threads end with their job, so the run samples the cumulative
+ * CPU time of every live thread while it waits ({@link #sample}) and keeps each thread's last value.
+ */
+final class ThreadCpu {
+    private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    private final Map<Long, Long> atStart = new HashMap<>();
+    private final Map<Long, Long> last = new HashMap<>();
+    private final Map<Long, String> names = new HashMap<>();
+
+    ThreadCpu() {
+        if (mx.isThreadCpuTimeSupported() && !mx.isThreadCpuTimeEnabled()) {
+            mx.setThreadCpuTimeEnabled(true);
+        }
+        for (long id : mx.getAllThreadIds()) {
+            long t = mx.getThreadCpuTime(id);
+            if (t >= 0) {
+                atStart.put(id, t);
+            }
+        }
+        sample();
+    }
+
+    /** Notes the cumulative CPU time of every live thread. */
+    synchronized void sample() {
+        long[] ids = mx.getAllThreadIds();
+        ThreadInfo[] infos = mx.getThreadInfo(ids);
+        for (int i = 0; i < ids.length; i++) {
+            long t = mx.getThreadCpuTime(ids[i]);
+            if (t >= 0 && infos[i] != null) {
+                last.put(ids[i], t);
+                names.putIfAbsent(ids[i], group(infos[i].getThreadName()));
+            }
+        }
+    }
+
+    /** A task thread's operator chain without its subtask index; other threads without their numbers. */
+    static String group(String name) {
+        java.util.regex.Matcher m = TASK.matcher(name);
+        return m.matches() ? "task " + m.group(1) : name.replaceAll("\\d+", "#");
+    }
+
+    private static final java.util.regex.Pattern TASK = java.util.regex.Pattern.compile("(.*) \\(\\d+/\\d+\\)#\\d+");
+
+    /** Seconds of CPU per thread group since construction, largest first, plus "jvm (gc, jit, vm)" = process - threads. */
+    synchronized Map<String, Double> secondsByGroup(double processCpuSeconds) {
+        Map<String, Double> by = new HashMap<>();
+        double threads = 0;
+        for (var e : last.entrySet()) {
+            double s = (e.getValue() - atStart.getOrDefault(e.getKey(), 0L)) / 1e9;
+            threads += s;
+            by.merge(names.get(e.getKey()), s, Double::sum);
+        }
+        Map<String, Double> sorted = new LinkedHashMap<>();
+        by.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        sorted.put("jvm (gc, jit, vm: process - java threads)", Math.max(0, processCpuSeconds - threads));
+        return sorted;
+    }
+
+    /** One line: the groups above {@code minShare} of the process CPU, the rest summed. */
+    static String summary(Map<String, Double> bySeconds, double processCpuSeconds, double minShare) {
+        StringBuilder sb = new StringBuilder();
+        double rest = 0;
+        for (var e : bySeconds.entrySet()) {
+            if (e.getValue() >= minShare * processCpuSeconds) {
+                sb.append(sb.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()));
+            } else {
+                rest += e.getValue();
+            }
+        }
+        return sb.append(String.format(Locale.ROOT, "; other threads %.1f", rest)).toString();
+    }
+}
