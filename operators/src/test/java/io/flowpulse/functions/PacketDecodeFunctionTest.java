@@ -74,6 +74,31 @@ class PacketDecodeFunctionTest {
     }
 
     @Test
+    void headerBytesReachTheFlowOperatorOnlyWhenTheFirstBytesInputIsOn() throws Exception {
+        List<FlowPacket> in = packets(4);
+        in.forEach(p -> p.headerBytes = new byte[] {0x45, 0, 0, 66, (byte) p.srcPort});
+        byte[] batch = new PacketBatchCodec().encodeBatch(null, in);
+        PacketEvent single = in.get(0).toPacketEvent();
+        for (boolean keep : new boolean[] {false, true}) {
+            try (var h = ProcessFunctionTestHarnesses.forProcessFunction(
+                    new PacketDecodeFunction(EventTimeBounds.of(Duration.ofDays(1), null), 64 * 1024, keep))) {
+                h.processElement(new RawRecord("packets", 0, 0, 1, batch), 1);
+                h.processElement(new RawRecord("packets", 0, 1, 1, Codecs.PACKET_EVENT.encode(single)), 1);
+                List<FlowPacket> out = h.extractOutputValues();
+                assertEquals(5, out.size());
+                for (int i = 0; i < 5; i++) {
+                    FlowPacket expected = in.get(i % 4);
+                    if (keep) {
+                        assertEquals(expected, out.get(i));
+                    } else {
+                        assertNull(out.get(i).headerBytes);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aBadBatchIsOneDeadLetterSayingWhyAndTheRecordsAroundItGoOn() throws Exception {
         PacketBatchCodec codec = new PacketBatchCodec();
         byte[] good = codec.encodeBatch(null, packets(5));

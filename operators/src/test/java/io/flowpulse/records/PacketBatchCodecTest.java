@@ -136,11 +136,13 @@ class PacketBatchCodecTest {
             byte[] v = Codecs.PACKET_EVENT.encode(e);
             assertEquals(PacketBatchCodec.Kind.EVENT, PacketBatchCodec.kindOf(v));
             PacketBatchCodec.Decoded d = new PacketBatchCodec.Decoded();
-            new PacketBatchCodec().decodeEvent(v, d);
+            new PacketBatchCodec(false).decodeEvent(v, d); // header bytes skipped
             assertEquals(1, d.size);
             assertEquals(p, d.packets[0]);
-            assertEquals(FlowPacket.from(e), d.packets[0]);
+            assertEquals(FlowPacket.from(e, false), d.packets[0]);
             assertNull(d.invalid[0]);
+            new PacketBatchCodec().decodeEvent(v, d); // and kept
+            assertEquals(FlowPacket.from(e), d.packets[0]);
         }
     }
 
@@ -193,7 +195,7 @@ class PacketBatchCodecTest {
         PacketBatchCodec.Decoded d = new PacketBatchCodec.Decoded();
         int rejected = 0;
         for (int k = 0; k < 20_000; k++) {
-            byte[] f = Arrays.copyOf(v, r.nextInt(10) == 0 ? 10 + r.nextInt(v.length) : v.length);
+            byte[] f = Arrays.copyOf(v, r.nextInt(10) == 0 ? 11 + r.nextInt(v.length - 10) : v.length); // a body of >= 1 byte
             for (int flips = 1 + r.nextInt(4); flips > 0; flips--) {
                 int at = 10 + r.nextInt(f.length - 10);
                 f[at] = (byte) r.nextInt(256);
