@@ -31,19 +31,9 @@ public class PortRobustBandDetector extends PortDetectorFunction {
 
     public PortRobustBandDetector(RobustBandParams params, Duration bucket, Duration idleTtl, long modelVersion,
             boolean scoreFilled) {
-        super(idleTtl, modelVersion, scoreFilled);
+        super(RobustBand.ID, LAST_SEEN, idleTtl, modelVersion, scoreFilled);
         this.params = params;
         this.bucketMillis = bucket.toMillis();
-    }
-
-    @Override
-    protected String modelId() {
-        return RobustBand.ID;
-    }
-
-    @Override
-    protected ValueStateDescriptor<Long> lastSeenState() {
-        return LAST_SEEN;
     }
 
     @Override
