@@ -33,7 +33,7 @@ import java.util.Arrays;
  *       with the same hour of day on the previous days (a week of hourly means, floats): above
  *       {@code levelRatio} times the highest of them (with at least 4 days), or below the lowest
  *       divided by it (only once a full week is known, so a first weekend is not a drop), by at
- *       least one robust scale, for {@code levelHours} hours in a row, raises an episode. While it
+ *       least one standard error of the hour's mean, for {@code levelHours} hours in a row, raises an episode. While it
  *       lasts, the models do not learn (the shift would widen the band for days); it lasts while
  *       the hours stay beyond the range, so a shift lasting over a day becomes part of the range,
  *       ends the check and is learned as the new normal by the band's jump.</li>
@@ -221,7 +221,7 @@ public final class RobustBand implements AnomalyDetector {
         s.hourCount = 0;
     }
 
-    private static void closeHour(RobustBandParams p, RobustBandState s, double sigma) {
+    private static void closeHour(RobustBandParams p, RobustBandState s, double pointSigma) {
         double mean = s.hourSum / s.hourCount;
         int hourOfDay = (int) Math.floorMod(s.hour, 24L);
         int slot = (int) Math.floorMod(Math.floorDiv(s.hour, 24L), 7L) * 24 + hourOfDay;
@@ -239,8 +239,9 @@ public final class RobustBand implements AnomalyDetector {
                 lowest = Math.min(lowest, v);
             }
         }
-        // the excess must be a ratio of the reference and at least one robust scale of the points
-        // (an hour that is usually near zero is no hair trigger)
+        // the excess must be a ratio of the reference and at least one standard error of the hour's
+        // mean (from the points' robust scale): an hour that is usually near zero is no hair trigger
+        double sigma = pointSigma / Math.sqrt(s.hourCount); // standard error of the hour's mean
         double above = mean - highest;
         double below = lowest - mean;
         int side = 0;
