@@ -33,10 +33,11 @@ import java.util.Arrays;
  *       with the same hour of day on the previous days (a week of hourly means, floats): above
  *       {@code levelRatio} times the highest of them (with at least 4 days), or below the lowest
  *       divided by it (only once a full week is known, so a first weekend is not a drop), by at
- *       least one standard error of the hour's mean, for {@code levelHours} hours in a row, raises an episode. While it
- *       lasts, the models do not learn (the shift would widen the band for days); it lasts while
- *       the hours stay beyond the range, so a shift lasting over a day becomes part of the range,
- *       ends the check and is learned as the new normal by the band's jump.</li>
+ *       least one standard error of the hour's mean, for {@code levelHours} hours in a row,
+ *       raises an episode. While it lasts, the models do not learn (the shift would widen the
+ *       band for days); it lasts while the hours stay beyond the range, so a shift lasting over
+ *       a day becomes part of the range, ends the check and is learned as the new normal by the
+ *       band's jump.</li>
  * </ul>
  *
  * The math is the static {@link #step} over a {@link RobustBandState} (one Flink ValueState of
@@ -245,7 +246,8 @@ public final class RobustBand implements AnomalyDetector {
         double above = mean - highest;
         double below = lowest - mean;
         int side = 0;
-        if (days >= RobustBandParams.LEVEL_MIN_DAYS && above > Math.max((p.levelRatio - 1) * Math.abs(highest), sigma)) {
+        if (days >= RobustBandParams.LEVEL_MIN_DAYS
+                && above > Math.max((p.levelRatio - 1) * Math.abs(highest), sigma)) {
             side = 1;
         } else if (days >= RobustBandParams.LEVEL_MIN_DAYS_DOWN
                 && below > Math.max((1 - 1 / p.levelRatio) * Math.abs(lowest), sigma)) {
