@@ -51,18 +51,8 @@ public class PortAnomalyDetector extends PortDetectorFunction {
     }
 
     public PortAnomalyDetector(HoltWintersParams params, long modelVersion, Duration idleTtl, boolean scoreFilled) {
-        super(idleTtl, modelVersion, scoreFilled);
+        super(HoltWinters.ID, LAST_SEEN, idleTtl, modelVersion, scoreFilled);
         this.params = params;
-    }
-
-    @Override
-    protected String modelId() {
-        return HoltWinters.ID;
-    }
-
-    @Override
-    protected ValueStateDescriptor<Long> lastSeenState() {
-        return LAST_SEEN;
     }
 
     @Override

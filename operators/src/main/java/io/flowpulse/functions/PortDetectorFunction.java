@@ -29,25 +29,38 @@ public abstract class PortDetectorFunction extends KeyedProcessFunction<String, 
     protected final long idleTtlMillis;
     protected final long modelVersion;
     protected final boolean scoreFilled;
+    private final String modelId;
+    private final ValueStateDescriptor<Long> lastSeenState;
 
     private transient ValueState<Long> lastSeen;
     private transient Counter anomalies;
     private transient Counter filledSkipped;
 
-    protected PortDetectorFunction(Duration idleTtl, long modelVersion, boolean scoreFilled) {
+    /**
+     * @param modelId the detector's id in every score
+     * @param lastSeenState the descriptor of the key's last-seen time (a distinct name per detector operator)
+     */
+    protected PortDetectorFunction(String modelId, ValueStateDescriptor<Long> lastSeenState, Duration idleTtl,
+            long modelVersion, boolean scoreFilled) {
         if (idleTtl.isNegative() || idleTtl.isZero()) {
             throw new IllegalArgumentException("idleTtl must be > 0");
         }
         this.idleTtlMillis = idleTtl.toMillis();
         this.modelVersion = modelVersion;
         this.scoreFilled = scoreFilled;
+        this.modelId = modelId;
+        this.lastSeenState = lastSeenState;
     }
 
     /** The detector's id in every score ({@code modelId}). */
-    protected abstract String modelId();
+    protected final String modelId() {
+        return modelId;
+    }
 
     /** The descriptor of the key's last-seen time (a distinct name per detector operator). */
-    protected abstract ValueStateDescriptor<Long> lastSeenState();
+    protected final ValueStateDescriptor<Long> lastSeenState() {
+        return lastSeenState;
+    }
 
     /** Opens the model state. */
     protected abstract void openModel();

@@ -35,17 +35,7 @@ public class PortRcfDetector extends PortDetectorFunction {
     }
 
     public PortRcfDetector(Duration idleTtl, long modelVersion, boolean scoreFilled) {
-        super(idleTtl, modelVersion, scoreFilled);
-    }
-
-    @Override
-    protected String modelId() {
-        return RandomCutForestDetector.ID;
-    }
-
-    @Override
-    protected ValueStateDescriptor<Long> lastSeenState() {
-        return LAST_SEEN;
+        super(RandomCutForestDetector.ID, LAST_SEEN, idleTtl, modelVersion, scoreFilled);
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 
 /**
  * Scores every bucket of a port series with the default detector, {@link RobustBand}: one
- * ValueState of about 310 bytes per key ({@link RobustBandState}), plus the shared last-seen time.
+ * ValueState of about 1 KB per key ({@link RobustBandState}), plus the shared last-seen time.
  */
 public class PortRobustBandDetector extends PortDetectorFunction {
     private static final long serialVersionUID = 1L;
@@ -31,19 +31,9 @@ public class PortRobustBandDetector extends PortDetectorFunction {
 
     public PortRobustBandDetector(RobustBandParams params, Duration bucket, Duration idleTtl, long modelVersion,
             boolean scoreFilled) {
-        super(idleTtl, modelVersion, scoreFilled);
+        super(RobustBand.ID, LAST_SEEN, idleTtl, modelVersion, scoreFilled);
         this.params = params;
         this.bucketMillis = bucket.toMillis();
-    }
-
-    @Override
-    protected String modelId() {
-        return RobustBand.ID;
-    }
-
-    @Override
-    protected ValueStateDescriptor<Long> lastSeenState() {
-        return LAST_SEEN;
     }
 
     @Override

@@ -61,7 +61,7 @@ public class PortStlDetector extends PortDetectorFunction {
 
     public PortStlDetector(Duration bucket, int historyDays, double delta, Duration refitInterval, Duration idleTtl,
             long modelVersion, boolean scoreFilled) {
-        super(idleTtl, modelVersion, scoreFilled);
+        super(StlResidualDetector.ID, LAST_SEEN, idleTtl, modelVersion, scoreFilled);
         this.bucketMillis = bucket.toMillis();
         if (bucketMillis <= 0 || HoltWintersParams.DAY_MILLIS % bucketMillis != 0) {
             throw new IllegalArgumentException("bucket must divide a day");
@@ -75,16 +75,6 @@ public class PortStlDetector extends PortDetectorFunction {
         this.capacity = historyDays * period;
         this.delta = delta;
         this.refitIntervalMillis = refitInterval.toMillis();
-    }
-
-    @Override
-    protected String modelId() {
-        return StlResidualDetector.ID;
-    }
-
-    @Override
-    protected ValueStateDescriptor<Long> lastSeenState() {
-        return LAST_SEEN;
     }
 
     @Override

@@ -38,12 +38,19 @@ class PortRobustBandDetectorTest {
     void statePojoIsSmall() throws Exception {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(RobustBandState.class);
         RobustBandState s = new RobustBandState();
-        io.flowpulse.ml.detectors.RobustBand.step(RobustBandParams.defaults(), BUCKET.toMillis(), s, 0, 1.0);
+        // two weeks of points: the daily profile and the week of same-hour means are full
+        Random random = new Random(3);
+        for (long t = 0; t < 15 * 86_400_000L; t += BUCKET.toMillis()) {
+            io.flowpulse.ml.detectors.RobustBand.step(RobustBandParams.defaults(), BUCKET.toMillis(), s, t,
+                    100 + random.nextGaussian());
+        }
+        assertTrue(s.hourMeans != null && s.profile != null);
         TypeSerializer<RobustBandState> serializer = TypeInformation.of(RobustBandState.class)
                 .createSerializer(new SerializerConfigImpl());
         DataOutputSerializer out = new DataOutputSerializer(512);
         serializer.serialize(s, out);
         assertTrue(out.length() <= 2048, "state per key " + out.length() + " bytes");
+        System.out.println("robust-band state per key: " + out.length() + " bytes");
     }
 
     @Test

@@ -17,7 +17,8 @@ public final class Detectors {
      * robust-band: {@code minThreshold}, {@code maxThreshold}, {@code rate} (target flag rate),
      * {@code alpha}, {@code beta}, {@code gamma}, {@code warmup} (points), {@code shift},
      * {@code quiet} (points), {@code seasonalGain}, {@code step} (threshold tracking), {@code huber},
-     * {@code relativeFloor}, {@code drift} (EWMA limit, 0 off); holt-winters: {@code delta}, {@code weekly} (true/false), {@code alpha}, {@code gamma},
+     * {@code relativeFloor}, {@code drift} (EWMA limit, 0 off), {@code levelRatio}, {@code levelHours}
+     * (same-hour check, 0 hours off); holt-winters: {@code delta}, {@code weekly} (true/false), {@code alpha}, {@code gamma},
      * {@code clipLimitDays}, {@code failures} ({@code K/W}); random-cut-forest: {@code shingle},
      * {@code trees}, {@code sampleSize}, {@code anomalyRate}, {@code seed}; stl: {@code history}
      * (points), {@code delta}.
@@ -38,6 +39,8 @@ public final class Detectors {
                         (int) number(options, "quiet", p.quietPoints));
                 p = p.withSeasonal(number(options, "seasonalGain", p.seasonalGain),
                         number(options, "seasonalDays", p.seasonalMinDays));
+                p = p.withLevelCheck(number(options, "levelRatio", p.levelRatio),
+                        (int) number(options, "levelHours", p.levelHours));
                 return new RobustBand(p, bucketMillis);
             }
             case HOLT_WINTERS -> {

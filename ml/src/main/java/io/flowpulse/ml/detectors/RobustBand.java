@@ -1,5 +1,7 @@
 package io.flowpulse.ml.detectors;
 
+import java.util.Arrays;
+
 /**
  * The default per-port detector: robust bands around two small online models, with the better
  * one chosen per key on its own recent errors, an adaptive threshold and one flag per episode.
@@ -26,10 +28,20 @@ package io.flowpulse.ml.detectors;
  *   <li><b>Drift:</b> an EWMA control chart on the signed, clipped residuals (limit
  *       {@code driftLimit} scales) catches a persistent shift that stays inside a wide band
  *       (traffic doubling at the daily peak); it raises an episode and the levels jump too.</li>
+ *   <li><b>Same-hour check:</b> a sustained level shift that the band absorbs (a doubling on a
+ *       series whose band the weekly rhythm has widened) is found by comparing each hour's mean
+ *       with the same hour of day on the previous days (a week of hourly means, floats): above
+ *       {@code levelRatio} times the highest of them (with at least 4 days), or below the lowest
+ *       divided by it (only once a full week is known, so a first weekend is not a drop), by at
+ *       least one standard error of the hour's mean, for {@code levelHours} hours in a row,
+ *       raises an episode. While it lasts, the models do not learn (the shift would widen the
+ *       band for days); it lasts while the hours stay beyond the range, so a shift lasting over
+ *       a day becomes part of the range, ends the check and is learned as the new normal by the
+ *       band's jump.</li>
  * </ul>
  *
  * The math is the static {@link #step} over a {@link RobustBandState} (one Flink ValueState of
- * about 310 bytes); this class is the in-memory form. Hand-written: the libraries at hand (RCF,
+ * about 1 KB); this class is the in-memory form. Hand-written: the libraries at hand (RCF,
  * STL) keep whole windows or forests per key, far above the 2 KB per key budget.
  */
 public final class RobustBand implements AnomalyDetector {
@@ -96,19 +108,28 @@ public final class RobustBand implements AnomalyDetector {
         double residual = value - expected;
         double score = Math.abs(residual) / sigma;
         boolean warm = s.points >= p.warmupPoints;
+        boolean learning = s.lastMillis == Long.MIN_VALUE || timestampMillis > s.lastMillis;
+        if (learning && p.levelHours > 0 && bucketMillis <= HOUR_MILLIS) {
+            startHour(p, s, Math.floorDiv(timestampMillis, HOUR_MILLIS), sigma);
+        }
+        boolean levelAlarm = warm && p.levelHours > 0 && Math.abs(s.levelRun) >= p.levelHours;
         double threshold = Math.min(p.maxThreshold, Math.max(p.minThreshold, s.threshold));
         // EWMA control chart on the signed residuals: a persistent shift inside the band
         double z = Math.max(-p.huber, Math.min(p.huber, residual / sigma));
         double drift = s.drift + RobustBandParams.DRIFT_SMOOTHING * (z - s.drift);
         boolean driftAlarm = warm && p.driftLimit > 0 && Math.abs(drift) > p.driftLimit;
-        boolean violation = warm && score > threshold || driftAlarm;
+        boolean violation = warm && score > threshold || driftAlarm || levelAlarm;
         boolean flag = violation && !s.inEpisode;
         double half = threshold * sigma;
         DetectorResult result = warm
                 ? new DetectorResult(value, expected, expected - half, expected + half, score, flag, true)
                 : DetectorResult.warmingUp(value, expected);
-        if (s.lastMillis != Long.MIN_VALUE && timestampMillis <= s.lastMillis) {
+        if (!learning) {
             return result;
+        }
+        if (s.hourMeans != null) {
+            s.hourSum += value;
+            s.hourCount++;
         }
 
         // episodes: one flag, ended by quietPoints points inside the band
@@ -118,6 +139,16 @@ public final class RobustBand implements AnomalyDetector {
         } else if (s.inEpisode && ++s.quiet >= p.quietPoints) {
             s.inEpisode = false;
             s.quiet = 0;
+        }
+        if (levelAlarm) {
+            // a sustained shift beyond the previous days' range: the models keep what they knew
+            // (learning the shift would widen the band for days); when the shifted level has
+            // become the days' range (a new normal), the check ends and the band's jump learns it
+            s.runLength = 0;
+            s.drift = 0;
+            s.lastMillis = timestampMillis;
+            s.points++;
+            return result;
         }
         int sign = residual >= 0 ? 1 : -1;
         if (violation) {
@@ -166,6 +197,67 @@ public final class RobustBand implements AnomalyDetector {
         s.lastMillis = timestampMillis;
         s.points++;
         return result;
+    }
+
+    /**
+     * Moves the same-hour check to epoch hour {@code hour}: the hour accumulated so far (if any)
+     * is compared with the same hour of day on the previous days and stored in its slot.
+     */
+    private static void startHour(RobustBandParams p, RobustBandState s, long hour, double sigma) {
+        if (s.hourMeans == null) {
+            s.hourMeans = new float[RobustBandParams.WEEK_HOURS];
+            Arrays.fill(s.hourMeans, Float.NaN);
+        }
+        if (s.hour == hour) {
+            return;
+        }
+        if (s.hour != Long.MIN_VALUE && s.hourCount > 0) {
+            closeHour(p, s, sigma);
+        }
+        if (s.hour == Long.MIN_VALUE || hour - s.hour > 1) {
+            s.levelRun = 0; // a gap breaks the run
+        }
+        s.hour = hour;
+        s.hourSum = 0;
+        s.hourCount = 0;
+    }
+
+    private static void closeHour(RobustBandParams p, RobustBandState s, double pointSigma) {
+        double mean = s.hourSum / s.hourCount;
+        int hourOfDay = (int) Math.floorMod(s.hour, 24L);
+        int slot = (int) Math.floorMod(Math.floorDiv(s.hour, 24L), 7L) * 24 + hourOfDay;
+        // the range of the same hour on the previous days (the hour's own slot still holds the
+        // same weekday a week ago): beyond all of them, a weekly rhythm (quiet weekends, a
+        // backup night) once seen is inside the range
+        double highest = Double.NEGATIVE_INFINITY;
+        double lowest = Double.POSITIVE_INFINITY;
+        int days = 0;
+        for (int d = hourOfDay; d < RobustBandParams.WEEK_HOURS; d += 24) {
+            double v = s.hourMeans[d];
+            if (!Double.isNaN(v)) {
+                days++;
+                highest = Math.max(highest, v);
+                lowest = Math.min(lowest, v);
+            }
+        }
+        // the excess must be a ratio of the reference and at least one standard error of the hour's
+        // mean (from the points' robust scale): an hour that is usually near zero is no hair trigger
+        double sigma = pointSigma / Math.sqrt(s.hourCount); // standard error of the hour's mean
+        double above = mean - highest;
+        double below = lowest - mean;
+        int side = 0;
+        if (days >= RobustBandParams.LEVEL_MIN_DAYS
+                && above > Math.max((p.levelRatio - 1) * Math.abs(highest), sigma)) {
+            side = 1;
+        } else if (days >= RobustBandParams.LEVEL_MIN_DAYS_DOWN
+                && below > Math.max((1 - 1 / p.levelRatio) * Math.abs(lowest), sigma)) {
+            side = -1;
+        } else if (Math.abs(s.levelRun) >= p.levelHours && (s.levelRun > 0 ? above > 0 : below > 0)) {
+            // hysteresis: a shift already raised lasts while the hours stay beyond the range
+            side = Integer.signum(s.levelRun);
+        }
+        s.levelRun = side == 0 ? 0 : side == Integer.signum(s.levelRun) ? s.levelRun + side : side;
+        s.hourMeans[slot] = (float) mean;
     }
 
     private static double clip(double r, double limit, boolean warmingUp) {

@@ -49,14 +49,34 @@ public final class RobustBandParams implements Serializable {
     public final double driftLimit;
     /** Smoothing of the drift EWMA (about ten points). */
     public static final double DRIFT_SMOOTHING = 0.1;
+    /**
+     * Same-hour check (a sustained level shift that the band absorbs): an hour whose mean is above
+     * {@code levelRatio} times the highest mean of the same hour of day on the previous days (up
+     * to a week), or below the lowest divided by it, is beyond the days' range; {@code levelHours}
+     * such hours in a row on one side raise an episode, and the models do not learn while it
+     * lasts. 0 hours turns it off; off for buckets longer than an hour.
+     */
+    public final double levelRatio;
+    public final int levelHours;
+    /** Hour-of-day x day-of-week slots of the same-hour memory (one week). */
+    public static final int WEEK_HOURS = 7 * 24;
+    /** Previous days needed for the upward test (no test on the first days of a key). */
+    public static final int LEVEL_MIN_DAYS = 4;
+    /**
+     * Previous days needed for the downward test: a full week, so a first weekend (or any quiet
+     * weekday of a rhythm not yet seen) is not called a drop.
+     */
+    public static final int LEVEL_MIN_DAYS_DOWN = 7;
 
     public RobustBandParams(int warmupPoints, double alpha, double beta, double gamma, double huber,
             double minThreshold, double maxThreshold, double targetRate, double thresholdStep, double seasonalGain,
-            double seasonalMinDays, int shiftPoints, int quietPoints, double relativeFloor, double driftLimit) {
+            double seasonalMinDays, int shiftPoints, int quietPoints, double relativeFloor, double driftLimit,
+            double levelRatio, int levelHours) {
         if (warmupPoints < 2 || !(alpha > 0 && alpha <= 1) || !(beta > 0 && beta <= 1) || !(gamma > 0 && gamma <= 1)
                 || !(huber > 0) || !(minThreshold > 0) || maxThreshold < minThreshold
                 || !(targetRate > 0 && targetRate < 0.5) || !(thresholdStep > 0) || !(seasonalGain > 0)
-                || seasonalMinDays < 1 || shiftPoints < 1 || quietPoints < 1 || relativeFloor < 0 || driftLimit < 0) {
+                || seasonalMinDays < 1 || shiftPoints < 1 || quietPoints < 1 || relativeFloor < 0 || driftLimit < 0
+                || levelHours < 0 || levelHours > 0 && !(levelRatio > 1)) {
             throw new IllegalArgumentException("invalid robust-band parameters");
         }
         this.warmupPoints = warmupPoints;
@@ -74,50 +94,58 @@ public final class RobustBandParams implements Serializable {
         this.quietPoints = quietPoints;
         this.relativeFloor = relativeFloor;
         this.driftLimit = driftLimit;
+        this.levelRatio = levelRatio;
+        this.levelHours = levelHours;
     }
 
     public static RobustBandParams defaults() {
-        return new RobustBandParams(48, 0.1, 0.02, 0.1, 3.0, 5.0, 50.0, 0.002, 0.1, 0.8, 2, 6, 3, 0.01, 0.0);
+        return new RobustBandParams(48, 0.1, 0.02, 0.1, 3.0, 5.0, 50.0, 0.002, 0.1, 0.8, 2, 6, 3, 0.01, 0.0, 1.5, 3);
     }
 
     public RobustBandParams withThresholds(double min, double max, double rate) {
         return new RobustBandParams(warmupPoints, alpha, beta, gamma, huber, min, max, rate, thresholdStep,
-                seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor, driftLimit);
+                seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor, driftLimit, levelRatio, levelHours);
     }
 
     public RobustBandParams withThresholdStep(double step) {
         return new RobustBandParams(warmupPoints, alpha, beta, gamma, huber, minThreshold, maxThreshold, targetRate,
-                step, seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor, driftLimit);
+                step, seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor, driftLimit, levelRatio, levelHours);
     }
 
     public RobustBandParams withHuber(double huber, double relativeFloor) {
         return new RobustBandParams(warmupPoints, alpha, beta, gamma, huber, minThreshold, maxThreshold, targetRate,
-                thresholdStep, seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor, driftLimit);
+                thresholdStep, seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor, driftLimit, levelRatio, levelHours);
     }
 
     public RobustBandParams withDriftLimit(double limit) {
         return new RobustBandParams(warmupPoints, alpha, beta, gamma, huber, minThreshold, maxThreshold, targetRate,
-                thresholdStep, seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor, limit);
+                thresholdStep, seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor, limit, levelRatio, levelHours);
     }
 
     public RobustBandParams withSmoothing(double alpha, double beta, double gamma) {
         return new RobustBandParams(warmupPoints, alpha, beta, gamma, huber, minThreshold, maxThreshold, targetRate,
-                thresholdStep, seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor, driftLimit);
+                thresholdStep, seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor, driftLimit, levelRatio, levelHours);
     }
 
     public RobustBandParams withEpisodes(int shiftPoints, int quietPoints) {
         return new RobustBandParams(warmupPoints, alpha, beta, gamma, huber, minThreshold, maxThreshold, targetRate,
-                thresholdStep, seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor, driftLimit);
+                thresholdStep, seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor, driftLimit, levelRatio, levelHours);
     }
 
     public RobustBandParams withWarmup(int points) {
         return new RobustBandParams(points, alpha, beta, gamma, huber, minThreshold, maxThreshold, targetRate,
-                thresholdStep, seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor, driftLimit);
+                thresholdStep, seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor, driftLimit, levelRatio, levelHours);
     }
 
     public RobustBandParams withSeasonal(double gain, double minDays) {
         return new RobustBandParams(warmupPoints, alpha, beta, gamma, huber, minThreshold, maxThreshold, targetRate,
-                thresholdStep, gain, minDays, shiftPoints, quietPoints, relativeFloor, driftLimit);
+                thresholdStep, gain, minDays, shiftPoints, quietPoints, relativeFloor, driftLimit, levelRatio, levelHours);
+    }
+
+    public RobustBandParams withLevelCheck(double ratio, int hours) {
+        return new RobustBandParams(warmupPoints, alpha, beta, gamma, huber, minThreshold, maxThreshold, targetRate,
+                thresholdStep, seasonalGain, seasonalMinDays, shiftPoints, quietPoints, relativeFloor, driftLimit,
+                ratio, hours);
     }
 
     @Override
@@ -126,6 +154,7 @@ public final class RobustBandParams implements Serializable {
                 + ", huber=" + huber + ", threshold=[" + minThreshold + ", " + maxThreshold + "], rate=" + targetRate
                 + ", step=" + thresholdStep + ", seasonalGain=" + seasonalGain + ", seasonalMinDays="
                 + seasonalMinDays + ", shift=" + shiftPoints + ", quiet=" + quietPoints + ", relativeFloor="
-                + relativeFloor + ", driftLimit=" + driftLimit + '}';
+                + relativeFloor + ", driftLimit=" + driftLimit + ", levelRatio=" + levelRatio + ", levelHours=" + levelHours
+                + '}';
     }
 }

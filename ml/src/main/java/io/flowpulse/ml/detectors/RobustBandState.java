@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Per-key state of {@link RobustBand}: about 310 bytes (24 profile doubles and a few scalars).
+ * Per-key state of {@link RobustBand}: about 1 KB (24 profile doubles, 168 same-hour floats and a few scalars).
  * POJO: public no-arg constructor and public fields.
  */
 public class RobustBandState {
@@ -34,6 +34,17 @@ public class RobustBandState {
     /** Inside an episode (its first point was flagged) and points inside the band since its last violation. */
     public boolean inEpisode;
     public int quiet;
+    /**
+     * Same-hour memory: the mean of each hour of the last seven days, slot {@code weekday * 24 +
+     * hour} (UTC), NaN where unknown; null until the first point. Floats: 672 bytes.
+     */
+    public float[] hourMeans;
+    /** The hour being accumulated (epoch hours) and its sum and count. */
+    public long hour = Long.MIN_VALUE;
+    public double hourSum;
+    public int hourCount;
+    /** Consecutive hours beyond the previous days' range: positive above, negative below. */
+    public int levelRun;
 
     public RobustBandState() {}
 
@@ -48,7 +59,9 @@ public class RobustBandState {
                 && Double.compare(seasonalScale, s.seasonalScale) == 0 && Arrays.equals(profile, s.profile)
                 && seasonal == s.seasonal && Double.compare(meanAbs, s.meanAbs) == 0
                 && Double.compare(threshold, s.threshold) == 0 && runLength == s.runLength && runSign == s.runSign
-                && inEpisode == s.inEpisode && quiet == s.quiet && Double.compare(drift, s.drift) == 0;
+                && inEpisode == s.inEpisode && quiet == s.quiet && Double.compare(drift, s.drift) == 0
+                && Arrays.equals(hourMeans, s.hourMeans) && hour == s.hour
+                && Double.compare(hourSum, s.hourSum) == 0 && hourCount == s.hourCount && levelRun == s.levelRun;
     }
 
     @Override
