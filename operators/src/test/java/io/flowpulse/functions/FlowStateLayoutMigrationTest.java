@@ -19,8 +19,6 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Savepoints of the shipped job restore after a {@link FlowStateSerializer} layout change: the
  * snapshots in {@code src/test/resources/flow-state-layout-1/} were written by the flow operator
  * with layout 1 (the code before issue 17's first-bytes input, commit 13febc8, by
- * {@link #writeSnapshots} run with {@code -Dflowpulse.write-flow-state-snapshots=DIR}); the current
+ * {@link #main} with the directory as argument); the current
  * operator restores them on heap and RocksDB and finishes the open flows exactly as an
  * uninterrupted run does.
  */
@@ -87,11 +85,13 @@ class FlowStateLayoutMigrationTest {
         return (rocksdb ? "rocksdb" : "heap") + ".snapshot";
     }
 
-    /** Writes the snapshots (run once with the old code); skipped unless the property names a directory. */
-    @Test
-    void writeSnapshots() throws Exception {
-        String dir = System.getProperty("flowpulse.write-flow-state-snapshots");
-        Assumptions.assumeTrue(dir != null, "writes snapshots only when asked to");
+    /**
+     * Writes the snapshots into the directory {@code args[0]} (run once with the old code, from the IDE or
+     * {@code java -cp <test classpath> io.flowpulse.functions.FlowStateLayoutMigrationTest DIR}); a
+     * generator, not a test, so the suite has no skipped test.
+     */
+    public static void main(String[] args) throws Exception {
+        String dir = args[0];
         for (boolean rocksdb : new boolean[] {false, true}) {
             try (var h = harness(rocksdb)) {
                 h.open();
