@@ -83,23 +83,13 @@ public final class RawEventTime {
         if (!header(v, PACKET_FINGERPRINT) && !header(v, PACKET_BATCH_FINGERPRINT)) {
             return Long.MIN_VALUE;
         }
-        // first field: PacketEvent.timestampMicros, or PacketBatch.baseTimestampMicros (its earliest
-        // packet: no packet of the batch is behind the watermark the batch's own time makes). Read by
-        // hand, as Avro's BinaryDecoder.readLong would (zig-zag varint, at most 10 bytes): configuring
-        // a BinaryDecoder allocates two objects, once per record on the packets source thread.
-        long raw = 0;
-        int at = 10;
-        for (int shift = 0; ; shift += 7) {
-            if (at >= v.length || shift > 63) {
-                return Long.MIN_VALUE; // cut short, or not a valid long
-            }
-            int b = v[at++] & 0xFF;
-            raw |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                break;
-            }
+        try {
+            // first field: PacketEvent.timestampMicros, or PacketBatch.baseTimestampMicros (its earliest
+            // packet: no packet of the batch is behind the watermark the batch's own time makes)
+            return decoder(v).readLong() / 1000;
+        } catch (IOException | RuntimeException e) {
+            return Long.MIN_VALUE;
         }
-        return ((raw >>> 1) ^ -(raw & 1)) / 1000;
     }
 
     static long portSampleMillis(byte[] v) {

@@ -33,33 +33,6 @@ class RawEventTimeTest {
     }
 
     @Test
-    void aPacketsTimeIsReadAsAvroReadsTheLong() throws Exception {
-        java.util.Random random = new java.util.Random(13);
-        java.util.List<Long> values = new java.util.ArrayList<>(java.util.List.of(0L, -1L, 1L, 999L, -999L, 1000L, -1001L,
-                Long.MAX_VALUE, Long.MIN_VALUE, 1_763_856_000_123_456L));
-        for (int i = 0; i < 2000; i++) {
-            values.add(i % 2 == 0 ? random.nextLong() : random.nextLong() >> random.nextInt(64));
-        }
-        PacketEvent p = PacketEvent.newBuilder().setTimestampMicros(0).setSrcIp(ByteBuffer.wrap(new byte[4]))
-                .setDstIp(ByteBuffer.wrap(new byte[4])).setProtocol(17).setLinkLength(60).setIpLength(46)
-                .setL4HeaderLength(8).setPayloadLength(18).build();
-        for (long micros : values) {
-            p.setTimestampMicros(micros);
-            byte[] v = Codecs.PACKET_EVENT.encode(p);
-            assertEquals(micros / 1000, RawEventTime.packetMillis(v), "micros " + micros);
-            // the varint cut short: never a time
-            int varintBytes = 1;
-            while ((v[10 + varintBytes - 1] & 0x80) != 0) {
-                varintBytes++;
-            }
-            assertEquals(Long.MIN_VALUE, RawEventTime.packetMillis(java.util.Arrays.copyOf(v, 10 + varintBytes - 1)));
-        }
-        byte[] tooLong = java.util.Arrays.copyOf(Codecs.PACKET_EVENT.encode(p), 40);
-        java.util.Arrays.fill(tooLong, 10, 21, (byte) 0xFF); // 11 continuation bytes: not an Avro long
-        assertEquals(Long.MIN_VALUE, RawEventTime.packetMillis(tooLong));
-    }
-
-    @Test
     void garbageAndOtherTypesNeverAdvanceTheWatermark() {
         assertEquals(Long.MIN_VALUE, RawEventTime.packetMillis("junk".getBytes()));
         assertEquals(Long.MIN_VALUE, RawEventTime.packetMillis(null));
