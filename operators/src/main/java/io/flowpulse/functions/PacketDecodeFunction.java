@@ -35,7 +35,6 @@ public class PacketDecodeFunction extends ProcessFunction<RawRecord, FlowPacket>
     private final EventTimeBounds bounds;
     private final int maxRecordBytes;
     private final boolean keepHeaderBytes;
-    private final boolean reuseEmittedPackets;
     private transient PacketBatchCodec codec;
     private transient PacketBatchCodec.Decoded decoded;
     private transient Counter deadLetters;
@@ -49,28 +48,15 @@ public class PacketDecodeFunction extends ProcessFunction<RawRecord, FlowPacket>
 
     /** @param keepHeaderBytes whether the packets' header bytes are decoded into {@link FlowPacket#headerBytes} */
     public PacketDecodeFunction(EventTimeBounds bounds, int maxRecordBytes, boolean keepHeaderBytes) {
-        this(bounds, maxRecordBytes, keepHeaderBytes, false);
-    }
-
-    /**
-     * @param reuseEmittedPackets whether one {@link FlowPacket} per position in a batch is reused from
-     *     record to record instead of a new one per packet. Only when every consumer of the main
-     *     output is across a network edge (e.g. the keyBy into the flow operator), which serializes
-     *     each packet inside {@code collect}: a chained consumer would get the same object again and
-     *     must not keep it (the job's topology test checks the edge is not chained).
-     */
-    public PacketDecodeFunction(EventTimeBounds bounds, int maxRecordBytes, boolean keepHeaderBytes,
-            boolean reuseEmittedPackets) {
         this.bounds = bounds;
         this.maxRecordBytes = maxRecordBytes;
         this.keepHeaderBytes = keepHeaderBytes;
-        this.reuseEmittedPackets = reuseEmittedPackets;
     }
 
     @Override
     public void open(OpenContext openContext) {
         codec = new PacketBatchCodec(keepHeaderBytes);
-        decoded = new PacketBatchCodec.Decoded(reuseEmittedPackets);
+        decoded = new PacketBatchCodec.Decoded();
         deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
         packets = getRuntimeContext().getMetricGroup().counter("decoded");
         batches = getRuntimeContext().getMetricGroup().counter("decodedBatches");

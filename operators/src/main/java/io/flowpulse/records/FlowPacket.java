@@ -121,29 +121,6 @@ public final class FlowPacket {
         return ByteBuffer.allocate(4).putInt((int) lo).array();
     }
 
-    /** Back to the state of {@code new FlowPacket()}, for a decoder that reuses one instance. */
-    public void reset() {
-        timestampMicros = 0;
-        ipVersion = 4;
-        srcHi = 0;
-        srcLo = 0;
-        dstHi = 0;
-        dstLo = 0;
-        srcPort = 0;
-        dstPort = 0;
-        protocol = 0;
-        linkLength = 0;
-        ipLength = 0;
-        ipHeaderLength = 0;
-        l4HeaderLength = 0;
-        payloadLength = 0;
-        tcpFlags = 0;
-        tcpWindow = 0;
-        vlanId = -1;
-        sourceId = null;
-        headerBytes = null;
-    }
-
     public FlowPacket copy() {
         FlowPacket c = new FlowPacket();
         copyInto(this, c);

@@ -58,27 +58,10 @@ public final class PacketBatchCodec {
         public int size;
         /** The batch's (or single packet's) capture agent, null when not sent. */
         public String sourceId;
-        private final boolean reusePackets;
-
-        /** New {@link FlowPacket}s for every decode: the packets may be kept. */
-        public Decoded() {
-            this(false);
-        }
-
-        /**
-         * @param reusePackets whether the next decode overwrites the {@link FlowPacket}s of the last
-         *     one (no allocation per packet): only for a caller done with each packet before the next
-         *     decode, e.g. one that hands them to a network edge, which serializes them at once
-         */
-        public Decoded(boolean reusePackets) {
-            this.reusePackets = reusePackets;
-        }
 
         void clear() {
             for (int i = 0; i < size; i++) {
-                if (!reusePackets) {
-                    packets[i] = null;
-                }
+                packets[i] = null;
                 invalid[i] = null;
             }
             size = 0;
@@ -90,14 +73,8 @@ public final class PacketBatchCodec {
                 packets = java.util.Arrays.copyOf(packets, size * 2);
                 invalid = java.util.Arrays.copyOf(invalid, size * 2);
             }
-            FlowPacket p = packets[size];
-            if (p == null || !reusePackets) {
-                p = new FlowPacket();
-                packets[size] = p;
-            } else {
-                p.reset();
-            }
-            size++;
+            FlowPacket p = new FlowPacket(); // a new object per packet: emitted downstream, never reused
+            packets[size++] = p;
             return p;
         }
     }

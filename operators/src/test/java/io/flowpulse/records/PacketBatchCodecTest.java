@@ -72,36 +72,6 @@ class PacketBatchCodecTest {
     }
 
     @Test
-    void aReusingDecodedOverwritesEveryFieldOfItsPackets() throws Exception {
-        PacketBatchCodec codec = new PacketBatchCodec(true);
-        List<FlowPacket> first = packets(40, 5_000_000L);
-        for (FlowPacket p : first) { // every optional field set, then none of them in the second batch
-            p.sourceId = "agent-1";
-            p.vlanId = 7;
-            p.headerBytes = new byte[] {0x45, 1, 2};
-        }
-        List<FlowPacket> second = packets(30, 9_000_000L);
-        second.forEach(p -> p.vlanId = -1);
-        PacketBatchCodec.Decoded d = new PacketBatchCodec.Decoded(true);
-        codec.decodeBatch(codec.encodeBatch("agent-1", first), d);
-        assertEquals(first, new ArrayList<>(Arrays.asList(d.packets).subList(0, d.size)));
-        FlowPacket kept = d.packets[3];
-        codec.decodeBatch(codec.encodeBatch(null, second), d);
-        assertEquals(second, new ArrayList<>(Arrays.asList(d.packets).subList(0, d.size)));
-        assertTrue(kept == d.packets[3], "the instance is reused");
-        codec.decodeEvent(Codecs.PACKET_EVENT.encode(first.get(0).toPacketEvent()), d);
-        assertEquals(1, d.size);
-        assertEquals(first.get(0), d.packets[0]);
-
-        PacketBatchCodec.Decoded fresh = new PacketBatchCodec.Decoded(); // the default: new packets every time
-        codec.decodeBatch(codec.encodeBatch(null, second), fresh);
-        FlowPacket p0 = fresh.packets[0];
-        codec.decodeBatch(codec.encodeBatch(null, second), fresh);
-        assertTrue(p0 != fresh.packets[0]);
-        assertEquals(second.get(0), p0);
-    }
-
-    @Test
     void headerBytesTravelInABatchAndAreKeptOnlyWhenAsked() throws Exception {
         List<FlowPacket> in = packets(20, 3_000_000L);
         for (int i = 0; i < in.size(); i += 2) {

@@ -85,10 +85,7 @@ public final class FlowpulseTopology {
                     .fromSource(sources.packets(), eventTime(RawEventTime.packets(bounds), outOfOrderness, idleness),
                             Operators.PACKETS_SOURCE.displayName())
                     .uid(Operators.PACKETS_SOURCE.uid())
-                    // [issue 13 / h13c] the decoder reuses its FlowPackets: their only consumer is the keyBy
-                    // below (a network edge: each packet is serialized inside collect); FlowPacketReuseTest
-                    // checks that no consumer of the decode's main output is chained to it
-                    .process(new PacketDecodeFunction(bounds, maxBytes, keepHeaderBytes, true)).returns(FlowPacket.TYPE)
+                    .process(new PacketDecodeFunction(bounds, maxBytes, keepHeaderBytes)).returns(FlowPacket.TYPE)
                     .uid(Operators.PACKETS_DECODE.uid()).name(Operators.PACKETS_DECODE.displayName());
             deadLetters.add(flowPackets.getSideOutput(SideOutputs.DEAD_LETTERS));
             // ---- end issue 13 (wire format)
