@@ -244,36 +244,33 @@ public final class PacketBatchCodec {
 
     /** An optional string, its length checked against the record's size before anything is allocated. */
     private static String readOptionalString(BinaryDecoder d, int recordBytes) throws IOException {
-        int branch = d.readIndex();
-        if (branch == 0) {
-            return null;
-        }
-        if (branch != 1) {
-            throw new IOException("union index " + branch + " of sourceId");
-        }
-        int len = d.readInt();
-        if (len < 0 || len > recordBytes) {
-            throw new IOException("string length " + len + " in a record of " + recordBytes + " bytes");
-        }
-        byte[] b = new byte[len];
-        d.readFixed(b, 0, len);
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        byte[] b = readOptionalBytes(d, recordBytes, "sourceId", true);
+        return b == null ? null : new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The optional header bytes: read when kept, else skipped (null). */
     private byte[] readHeaderBytes(BinaryDecoder d, int recordBytes) throws IOException {
+        return readOptionalBytes(d, recordBytes, "headerBytes", keepHeaderBytes);
+    }
+
+    /**
+     * A {@code ["null", bytes|string]} union: null for the null branch, else its bytes (or null when
+     * {@code keep} is false: skipped, nothing allocated); the length is checked against the record's
+     * size before anything is allocated.
+     */
+    private static byte[] readOptionalBytes(BinaryDecoder d, int recordBytes, String field, boolean keep) throws IOException {
         int branch = d.readIndex();
         if (branch == 0) {
             return null;
         }
         if (branch != 1) {
-            throw new IOException("union index " + branch + " of headerBytes");
+            throw new IOException("union index " + branch + " of " + field);
         }
         int len = d.readInt();
         if (len < 0 || len > recordBytes) {
-            throw new IOException("headerBytes length " + len + " in a record of " + recordBytes + " bytes");
+            throw new IOException(field + " length " + len + " in a record of " + recordBytes + " bytes");
         }
-        if (!keepHeaderBytes) {
+        if (!keep) {
             d.skipFixed(len);
             return null;
         }
