@@ -64,13 +64,29 @@ public final class KafkaSinks {
         return limit;
     }
 
+    /** The sinks' producer batch size unless the Kafka client properties set {@code batch.size}. */
+    public static final int DEFAULT_BATCH_BYTES = 256 * 1024;
+
+    /**
+     * The sinks' producer properties: {@code batch.size} 256 KiB by default (a {@code flows} record is ~2.3 KB,
+     * so Kafka's 16 KiB default closed a batch, and allocated a new lz4 buffer, every ~7 records; issue 13:
+     * {@code bench --scenario packets --mode kafka}: the broker's request handlers and the producer's network
+     * thread 6.2-9.9 -> 2.3-4.6 CPU-s per 4 M packets), then the user's client properties, which override it.
+     */
+    static java.util.Properties producerProperties(Configuration conf) {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("batch.size", Integer.toString(DEFAULT_BATCH_BYTES));
+        props.putAll(JobOptions.clientProperties(conf));
+        return props;
+    }
+
     public static <T extends SpecificRecordBase> KafkaSink<T> avro(Configuration conf,
             ConfigOption<String> topicOption, AvroCodec<T> codec, SerializableFunction<T, String> key) {
         String topic = conf.get(topicOption);
         DeliveryGuarantee guarantee = deliveryGuarantee(conf);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
-                .setKafkaProducerConfig(JobOptions.clientProperties(conf))
+                .setKafkaProducerConfig(producerProperties(conf))
                 .setRecordSerializer(new AvroRecordSerializer<>(topic, codec, key))
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(conf.get(JobOptions.TRANSACTIONAL_ID_PREFIX) + "-" + topic)
