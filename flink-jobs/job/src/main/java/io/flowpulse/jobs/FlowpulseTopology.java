@@ -54,8 +54,8 @@ public final class FlowpulseTopology {
 
     public static void defineWorkflow(StreamExecutionEnvironment env, FlowpulseSources sources,
             FlowpulseSinks sinks, Configuration conf) {
-        // [issue 13 / n13a] object reuse: no deep copy of each record on every chained hop (on the
-        // packet path a copy of each decoded PacketEvent and of each FlowFeatures). Safe because no
+        // object reuse: no deep copy of each record on every chained hop (e.g. of each emitted
+        // FlowFeatures into the chained sinks). Safe because no
         // operator of this topology changes a record it received or emitted: each emits new records
         // (or passes its input on unchanged), so those that keep their input (the classifier's
         // buffer, windows, CEP and heap state) keep records nobody changes afterwards.
@@ -79,8 +79,8 @@ public final class FlowpulseTopology {
                     .withFirstBytes(conf.get(JobOptions.FLOW_FIRST_BYTES_PACKETS), conf.get(JobOptions.FLOW_FIRST_BYTES_LENGTH));
             // the packets' header bytes are decoded (and cross the keyBy edge) only when the first-bytes input is on
             boolean keepHeaderBytes = params.firstBytesPackets > 0;
-            // watermarks per Kafka partition, in the source, from the undecoded records' event time
-            // ---- issue 13 (wire format): PacketEvent or PacketBatch records decoded straight into FlowPackets
+            // watermarks per Kafka partition, in the source, from the undecoded records' event time;
+            // PacketEvent or PacketBatch records decoded straight into FlowPackets (no Avro object per packet)
             SingleOutputStreamOperator<FlowPacket> flowPackets = env
                     .fromSource(sources.packets(), eventTime(RawEventTime.packets(bounds), outOfOrderness, idleness),
                             Operators.PACKETS_SOURCE.displayName())
@@ -88,7 +88,6 @@ public final class FlowpulseTopology {
                     .process(new PacketDecodeFunction(bounds, maxBytes, keepHeaderBytes)).returns(FlowPacket.TYPE)
                     .uid(Operators.PACKETS_DECODE.uid()).name(Operators.PACKETS_DECODE.displayName());
             deadLetters.add(flowPackets.getSideOutput(SideOutputs.DEAD_LETTERS));
-            // ---- end issue 13 (wire format)
             SingleOutputStreamOperator<FlowFeatures> packetFlows = FlowFeatureAggregator
                     .apply(flowPackets, params, conf.get(JobOptions.FLOW_MINI_BATCH_FLOWS))
                     .uid(Operators.FLOW_AGGREGATOR.uid()).name(Operators.FLOW_AGGREGATOR.displayName());
