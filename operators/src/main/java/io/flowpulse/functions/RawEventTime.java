@@ -1,6 +1,6 @@
 package io.flowpulse.functions;
 
-import io.flowpulse.records.PacketEvent;
+import io.flowpulse.records.PacketBatchCodec;
 import io.flowpulse.records.PortSample;
 import io.flowpulse.records.RawRecord;
 import java.io.IOException;
@@ -20,9 +20,6 @@ import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 public final class RawEventTime {
     private RawEventTime() {}
 
-    private static final long PACKET_FINGERPRINT = SchemaNormalization.parsingFingerprint64(PacketEvent.getClassSchema());
-    private static final long PACKET_BATCH_FINGERPRINT =
-            SchemaNormalization.parsingFingerprint64(io.flowpulse.records.PacketBatch.getClassSchema());
     private static final long PORT_SAMPLE_FINGERPRINT = SchemaNormalization.parsingFingerprint64(PortSample.getClassSchema());
     private static final long FLOW_RECORD_FINGERPRINT = SchemaNormalization.parsingFingerprint64(io.flowpulse.records.FlowRecord.getClassSchema());
     private static final ThreadLocal<BinaryDecoder> DECODER = new ThreadLocal<>();
@@ -80,7 +77,7 @@ public final class RawEventTime {
     }
 
     static long packetMillis(byte[] v) {
-        if (!header(v, PACKET_FINGERPRINT) && !header(v, PACKET_BATCH_FINGERPRINT)) {
+        if (!header(v, PacketBatchCodec.PACKET_EVENT_FINGERPRINT) && !header(v, PacketBatchCodec.PACKET_BATCH_FINGERPRINT)) {
             return Long.MIN_VALUE;
         }
         try {
