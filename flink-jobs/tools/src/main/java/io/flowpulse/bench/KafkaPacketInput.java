@@ -91,6 +91,31 @@ final class KafkaPacketInput {
         encodeSeconds = (System.nanoTime() - t0) / 1e9;
     }
 
+    /** Indexes (into {@link #values}) of each partition's records, in send order (the chain mode's layout). */
+    int[][] byPartition() {
+        int[][] out = new int[perPartition.length][];
+        int[] fill = new int[perPartition.length];
+        for (int p = 0; p < out.length; p++) {
+            out[p] = new int[(int) perPartition[p]];
+        }
+        for (int j = 0; j < partitions.size(); j++) {
+            int p = partitions.get(j);
+            out[p][fill[p]++] = j;
+        }
+        return out;
+    }
+
+    /** A time per record -> the same time for each of its packets (indexes of the bench input). */
+    long[] perPacket(long[] perRecord, int packets) {
+        long[] out = new long[packets];
+        for (int j = 0; j < members.size(); j++) {
+            for (int idx : members.get(j)) {
+                out[idx] = perRecord[j];
+            }
+        }
+        return out;
+    }
+
     int records() {
         return values.size();
     }

@@ -255,11 +255,16 @@ public final class TopologyBenchmark {
 
     static Result runChain(BenchInput in, Settings s, LocalFlinkCluster flink, Configuration conf) throws Exception {
         String runId = UUID.randomUUID().toString();
-        ReplayedInput.Run run = new ReplayedInput.Run(in.values, in.byPartition(), in.scenario.inputTopic);
+        // issue 13: the packets as the Kafka mode's topic holds them (PacketBatch records), unless --packet-batch 1
+        KafkaPacketInput batches = KafkaPacketInput.plan(in, 0);
+        ReplayedInput.Run run = batches == null
+                ? new ReplayedInput.Run(in.values, in.byPartition(), in.scenario.inputTopic)
+                : new ReplayedInput.Run(batches.values.toArray(new byte[0][]), batches.byPartition(), in.scenario.inputTopic);
         ReplayedInput.RUNS.put(runId, run);
         try {
             DueTime due = new DueTime(conf);
-            Source<RawRecord, ?, ?> input = new PartitionedReplaySource(runId, run, s.ratePerSecond(), false);
+            double recordRate = batches == null ? s.ratePerSecond() : s.ratePerSecond() * batches.records() / in.size();
+            Source<RawRecord, ?, ?> input = new PartitionedReplaySource(runId, run, recordRate, false);
             Source<RawRecord, ?, ?> models = null;
             if (in.model != null) {
                 byte[] model = Codecs.MODEL_UPDATE.encode(in.model);
@@ -293,7 +298,8 @@ public final class TopologyBenchmark {
                 counts.put(o, (long) t.size());
                 lastArrival = Math.max(lastArrival, t.lastArrivalMicros());
             }
-            return result(in, s, "chain", run.sentMicros, RecordingSink.times(runId, in.scenario.primaryOutput),
+            return result(in, s, "chain", batches == null ? run.sentMicros : batches.perPacket(run.sentMicros, in.size()),
+                    RecordingSink.times(runId, in.scenario.primaryOutput),
                     lastArrival - run.pausedMicros.get(), counts, cps, m);
         } finally {
             ReplayedInput.RUNS.remove(runId);
