@@ -122,10 +122,12 @@ public final class BenchInput {
         };
     }
 
+    /** Gap between the copies of the capture in the packets input: longer than the idle timeout. */
+    static final long PACKETS_GAP_MICROS = FlowAggregatorParams.DEFAULT_IDLE_TIMEOUT_MICROS + 1_000_000L;
+
     /** The capture repeated with time offsets (a gap longer than the idle timeout between copies). */
     static BenchInput packets(int n, int partitions, Path pcap) {
-        RepeatedCaptureGenerator gen = new RepeatedCaptureGenerator(pcap.toString(), n,
-                FlowAggregatorParams.DEFAULT_IDLE_TIMEOUT_MICROS + 1_000_000L);
+        RepeatedCaptureGenerator gen = new RepeatedCaptureGenerator(pcap.toString(), n, PACKETS_GAP_MICROS);
         gen.open(0, 1);
         FlowKeySelector keys = new FlowKeySelector();
         Set<String> distinct = new HashSet<>();

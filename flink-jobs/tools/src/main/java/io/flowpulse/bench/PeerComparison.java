@@ -133,41 +133,90 @@ public final class PeerComparison {
     }
 
     /**
-     * softflowd's rate on a capture for the packets scenario's ratio: IP packets (as our decoder
-     * counts them) per CPU-second of {@code softflowd -r}, net of its start-up (the same command on the
-     * first 20 packets); the median of three runs. NaN when softflowd is not installed.
+     * softflowd's rate for the packets scenario's ratio, on the packets the bench's input holds: the
+     * capture's frames that our decoder turns into packets, repetition {@code r} shifted by {@code r}
+     * times (capture span + {@code gapMicros}) up to {@code packets} frames, as
+     * {@link io.flowpulse.sources.pcap.RepeatedCaptureGenerator} builds the input; written to a
+     * temporary pcap (whole frames, as captured) and read by {@code softflowd -r} with the job's
+     * timeouts (idle for tcp/udp/icmp/general, active as maxlife, closing after FIN/RST), so both
+     * end the same flows. Packets per CPU-second of the whole command, net of its start-up (the
+     * same command on the first 20 packets); the median of three runs. NaN when softflowd is not
+     * installed.
      */
-    public static double softflowdPacketsPerCpuSecond(Path pcapGz) throws Exception {
+    public static SoftflowdRate softflowdPacketsPerCpuSecond(Path pcapGz, int packets, long gapMicros,
+            io.flowpulse.ml.features.FlowAggregatorParams timeouts) throws Exception {
         if (!installed("softflowd")) {
-            return Double.NaN;
+            return new SoftflowdRate(Double.NaN, 0, 0);
         }
         Path work = Files.createTempDirectory("flowpulse-softflowd-");
         try {
-            Path pcap = work.resolve("capture.pcap");
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(pcapGz))) {
-                Files.copy(in, pcap);
-            }
+            Path pcap = work.resolve("input.pcap");
+            writeRepeated(pcapGz, pcap, packets, gapMicros);
             Path tiny = work.resolve("first-packets.pcap");
             writeFirstPackets(pcap, tiny, 20);
-            long packets = 0;
-            io.flowpulse.sources.pcap.PacketDecoder decoder =
-                    new io.flowpulse.sources.pcap.PacketDecoder(new io.flowpulse.sources.pcap.DecodeStats(), "softflowd");
-            try (io.flowpulse.sources.pcap.PcapReader reader = io.flowpulse.sources.pcap.PcapReader.open(pcap)) {
-                for (var f = reader.next(); f != null; f = reader.next()) {
-                    packets += decoder.decodePacket(f) == null ? 0 : 1;
-                }
-            }
+            List<String> options = softflowdTimeouts(timeouts);
             double[] net = new double[3];
+            long records = 0;
             for (int i = 0; i < net.length; i++) {
-                Timed whole = softflowd(pcap, work).timed;
-                Timed startup = softflowd(tiny, work).timed;
-                net[i] = Math.max(1e-3, whole.cpuSeconds() - startup.cpuSeconds());
+                Softflowd whole = softflowd(pcap, work, options);
+                Timed startup = softflowd(tiny, work, options).timed;
+                net[i] = Math.max(1e-3, whole.timed.cpuSeconds() - startup.cpuSeconds());
+                records = whole.records;
             }
             java.util.Arrays.sort(net);
-            return packets / net[1];
+            return new SoftflowdRate(packets / net[1], net[1], records);
         } finally {
             try (Stream<Path> s = Files.walk(work)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** softflowd's packets per CPU-second (NaN: not installed), its median net CPU seconds and the NetFlow records it exported. */
+    public record SoftflowdRate(double packetsPerCpuSecond, double netCpuSeconds, long records) {}
+
+    /** {@code -t} options giving softflowd the flow operator's timeouts (whole seconds, at least 1). */
+    static List<String> softflowdTimeouts(io.flowpulse.ml.features.FlowAggregatorParams p) {
+        long idle = Math.max(1, p.idleTimeoutMicros / 1_000_000L);
+        long active = Math.max(1, p.activeTimeoutMicros / 1_000_000L);
+        long closing = Math.max(1, p.closingTimeoutMicros / 1_000_000L);
+        List<String> o = new ArrayList<>();
+        for (String t : List.of("tcp=" + idle, "udp=" + idle, "icmp=" + idle, "general=" + idle, "maxlife=" + active,
+                "tcp.rst=" + closing, "tcp.fin=" + closing)) {
+            o.add("-t");
+            o.add(t);
+        }
+        return o;
+    }
+
+    /** The bench input's packets as a classic pcap: decodable frames of the capture, repeated with time offsets. */
+    static void writeRepeated(Path pcapGz, Path out, int packets, long gapMicros) throws IOException {
+        List<io.flowpulse.sources.pcap.PcapFrame> frames = io.flowpulse.sources.pcap.RepeatedCaptureGenerator.decodableFrames(
+                pcapGz, new io.flowpulse.sources.pcap.DecodeStats());
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (var f : frames) {
+            min = Math.min(min, f.timestampMicros);
+            max = Math.max(max, f.timestampMicros);
+        }
+        long period = max - min + gapMicros;
+        int linkType = frames.get(0).linkType;
+        try (java.io.DataOutputStream o = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 20))) {
+            ByteBuffer h = ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            h.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(262_144).putInt(linkType);
+            o.write(h.array());
+            ByteBuffer r = ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < packets; i++) {
+                var f = frames.get(i % frames.size());
+                if (f.linkType != linkType) {
+                    throw new IOException("capture mixes link types " + linkType + " and " + f.linkType + ": one pcap cannot hold it");
+                }
+                long t = f.timestampMicros + (long) (i / frames.size()) * period;
+                r.clear();
+                r.putInt((int) Math.floorDiv(t, 1_000_000L)).putInt((int) Math.floorMod(t, 1_000_000L))
+                        .putInt(f.data.length).putInt(f.originalLength);
+                o.write(r.array());
+                o.write(f.data);
             }
         }
     }
@@ -182,14 +231,20 @@ public final class PeerComparison {
 
     /** softflowd reading a file, exporting NetFlow v9 (IPv6 too) to a collector on a loopback port of this JVM. */
     private static Softflowd softflowd(Path pcap, Path work) throws Exception {
+        return softflowd(pcap, work, List.of());
+    }
+
+    private static Softflowd softflowd(Path pcap, Path work, List<String> options) throws Exception {
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             socket.setReceiveBufferSize(16 << 20);
             NetFlowV9Collector collector = new NetFlowV9Collector(socket);
             Thread receiver = new Thread(collector, "netflow-collector");
             receiver.start();
             // -c none: without it, softflowd 1.1.0 reading a file blocks on its control socket
-            Timed t = Timed.run(List.of("softflowd", "-d", "-r", pcap.toString(), "-n", "127.0.0.1:" + socket.getLocalPort(),
-                    "-v", "9", "-6", "-c", "none", "-p", work.resolve("softflowd.pid").toString()), work);
+            List<String> command = new ArrayList<>(List.of("softflowd", "-d", "-r", pcap.toString(), "-n",
+                    "127.0.0.1:" + socket.getLocalPort(), "-v", "9", "-6", "-c", "none", "-p", work.resolve("softflowd.pid").toString()));
+            command.addAll(options);
+            Timed t = Timed.run(command, work);
             collector.stopAfterQuiet();
             receiver.join(TimeUnit.SECONDS.toMillis(30));
             return new Softflowd(t, collector.flows, collector.records);

@@ -29,6 +29,14 @@ final class ReplayedInput implements GeneratorFunction<Long, RawRecord> {
         volatile OutputTimes modelEvents;
         /** The longest total pause of a subtask waiting for its checkpoints ({@link PartitionedReplaySource}). */
         final java.util.concurrent.atomic.AtomicLong pausedMicros = new java.util.concurrent.atomic.AtomicLong();
+        /** Packets in each record of {@link #values} (null: one each). */
+        int[] packetsPerRecord;
+        /** The run's steady-state span starts when the source has emitted this many packets. */
+        long steadyFromPackets = Long.MAX_VALUE;
+        /** Set before the job starts; told when the steady-state span starts. */
+        volatile TopologyBenchmark.Measure measure;
+        final java.util.concurrent.atomic.AtomicLong emittedPackets = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicBoolean steadyMarked = new java.util.concurrent.atomic.AtomicBoolean();
         /** How many of those pauses ended with a completed checkpoint. */
         final java.util.concurrent.atomic.AtomicInteger checkpointPauses = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -92,6 +100,10 @@ final class ReplayedInput implements GeneratorFunction<Long, RawRecord> {
         int local = (int) (index - run.offsets[partition]);
         int global = run.byPartition[partition][local];
         run.sentMicros[global] = System.nanoTime() / 1000;
+        long before = run.emittedPackets.getAndAdd(run.packetsPerRecord == null ? 1 : run.packetsPerRecord[global]);
+        if (before >= run.steadyFromPackets && run.measure != null && run.steadyMarked.compareAndSet(false, true)) {
+            run.measure.markSteadyState(before);
+        }
         return new RawRecord(run.topic, partition, local, 0, run.values[global]);
     }
 }

@@ -7,6 +7,7 @@ import io.flowpulse.jobs.FlowpulseSources;
 import io.flowpulse.jobs.FlowpulseTopology;
 import io.flowpulse.local.EmbeddedKafkaCluster;
 import io.flowpulse.local.LocalFlinkCluster;
+import io.flowpulse.ml.features.FlowAggregatorParams;
 import io.flowpulse.records.RawRecord;
 import io.flowpulse.records.codec.AvroCodec;
 import io.flowpulse.records.codec.Codecs;
@@ -102,12 +103,37 @@ public final class TopologyBenchmark {
 
     /** The figures of one scenario in one mode, and the count of every output. */
     public record Result(BenchScenario scenario, String mode, String state, int parallelism,
-            Map<String, Double> figures, Map<String, Long> outputs, String threadCpu) {
+            Map<String, Double> figures, Map<String, Long> outputs, String threadCpu, Steady steady) {
         public Result(BenchScenario scenario, String mode, String state, int parallelism,
                 Map<String, Double> figures, Map<String, Long> outputs) {
-            this(scenario, mode, state, parallelism, figures, outputs, null);
+            this(scenario, mode, state, parallelism, figures, outputs, null, null);
+        }
+
+        /** Packets per CPU-second of the steady state when measured (chain mode), else of the whole job. */
+        public double steadyOrWholePerCpuSecond() {
+            return steady != null ? steady.perCpuSecond() : figures.get("in_per_cpu_s");
         }
     }
+
+    /**
+     * The chain mode's steady state: the same job measured from the moment its source has emitted
+     * {@link #STEADY_FROM} of the input (the first part warms the job's code up in the job itself;
+     * a separate warm-up job does not: the JIT recompiles most of the hot code for the next job) to
+     * its end (end-of-input flush and shutdown included): input records emitted after the mark, wall,
+     * process CPU and CPU by thread over that span.
+     */
+    public record Steady(long records, double wallSeconds, double cpuSeconds, String threadCpu) {
+        public double perCpuSecond() {
+            return records / Math.max(1e-9, cpuSeconds);
+        }
+
+        public double perSecond() {
+            return records / Math.max(1e-9, wallSeconds);
+        }
+    }
+
+    /** Share of the chain mode's input emitted before its steady-state measurement starts. */
+    static final double STEADY_FROM = 0.5;
 
     private TopologyBenchmark() {}
 
@@ -147,7 +173,8 @@ public final class TopologyBenchmark {
                 }
                 results.addAll(ofScenario);
                 if (scenario == BenchScenario.PACKETS) {
-                    printSoftflowdRatio(s.sharedData().resolve("pcap/throughput-merged.pcap.gz"), ofScenario, out);
+                    printSoftflowdRatio(s.sharedData().resolve("pcap/throughput-merged.pcap.gz"), in.size(),
+                            jobConf(cluster, keyFile, s), ofScenario, out);
                 }
                 if (ofScenario.size() > 1) {
                     String disagreement = disagreement(ofScenario);
@@ -166,22 +193,36 @@ public final class TopologyBenchmark {
     }
 
     /**
-     * Issue 13: the packets scenario's packets per CPU-second beside softflowd's on the capture the
-     * input repeats ({@code softflowd -r}, net of start-up; ours: the whole process, so in kafka mode
-     * broker + producer + job). Target: ours within 2x of softflowd's (ratio softflowd / ours <= 2).
+     * Issue 13: the packets scenario's packets per CPU-second beside softflowd's on the same packets
+     * ({@link PeerComparison#softflowdPacketsPerCpuSecond}: the input's packets written as a pcap,
+     * softflowd with the job's timeouts, net of its start-up). Ours: the whole process, so in kafka
+     * mode broker + producer + job; for the chain mode both its steady state and the whole job.
+     * Target: ours within 2x of softflowd's (ratio softflowd / ours <= 2).
      */
-    static void printSoftflowdRatio(Path pcapGz, List<Result> ofScenario, PrintStream out) throws Exception {
-        double softflowd = PeerComparison.softflowdPacketsPerCpuSecond(pcapGz);
-        if (Double.isNaN(softflowd)) {
+    static void printSoftflowdRatio(Path pcapGz, int packets, Configuration jobConf, List<Result> ofScenario, PrintStream out)
+            throws Exception {
+        FlowAggregatorParams timeouts = new FlowAggregatorParams(jobConf.get(JobOptions.FLOW_IDLE_TIMEOUT).toNanos() / 1000,
+                jobConf.get(JobOptions.FLOW_ACTIVE_TIMEOUT).toNanos() / 1000,
+                jobConf.get(JobOptions.FLOW_ACTIVITY_TIMEOUT).toNanos() / 1000, jobConf.get(JobOptions.FLOW_FIRST_PACKETS));
+        PeerComparison.SoftflowdRate softflowd = PeerComparison.softflowdPacketsPerCpuSecond(pcapGz, packets,
+                BenchInput.PACKETS_GAP_MICROS, timeouts);
+        if (Double.isNaN(softflowd.packetsPerCpuSecond())) {
             out.println("softflowd: not installed, no ratio (apt-get install softflowd)");
             return;
         }
-        StringBuilder sb = new StringBuilder(String.format("softflowd -r %s: %,.0f packets per CPU-s (net of start-up, median of 3);"
-                + " softflowd / ours per CPU-s:", pcapGz.getFileName(), softflowd));
+        StringBuilder sb = new StringBuilder(String.format("softflowd -r on the same %,d packets (%s repeated as the input, whole"
+                + " frames; the job's timeouts): %,.0f packets per CPU-s (%.2f CPU s net of start-up, median of 3; %,d NetFlow"
+                + " records, one per direction); softflowd / ours per CPU-s:", packets, pcapGz.getFileName(),
+                softflowd.packetsPerCpuSecond(), softflowd.netCpuSeconds(), softflowd.records()));
         for (Result r : ofScenario) {
+            if (r.steady() != null) {
+                sb.append(String.format(" %s steady state %.1fx (%,.0f),", r.mode(), softflowd.packetsPerCpuSecond()
+                        / r.steady().perCpuSecond(), r.steady().perCpuSecond()));
+            }
             double ours = r.figures().get("in_per_cpu_s");
-            sb.append(String.format(" %s %.1fx (%,.0f)", r.mode(), softflowd / ours, ours));
+            sb.append(String.format(" %s whole job %.1fx (%,.0f),", r.mode(), softflowd.packetsPerCpuSecond() / ours, ours));
         }
+        sb.setLength(sb.length() - 1);
         out.println(sb.append(" (target <= 2x)"));
     }
 
@@ -260,6 +301,10 @@ public final class TopologyBenchmark {
         ReplayedInput.Run run = batches == null
                 ? new ReplayedInput.Run(in.values, in.byPartition(), in.scenario.inputTopic)
                 : new ReplayedInput.Run(batches.values.toArray(new byte[0][]), batches.byPartition(), in.scenario.inputTopic);
+        if (batches != null) {
+            run.packetsPerRecord = batches.members.stream().mapToInt(m -> m.length).toArray();
+        }
+        run.steadyFromPackets = (long) Math.ceil(in.size() * STEADY_FROM);
         ReplayedInput.RUNS.put(runId, run);
         try {
             DueTime due = new DueTime(conf);
@@ -286,10 +331,11 @@ public final class TopologyBenchmark {
             FlowpulseTopology.defineWorkflow(env, sources(in.scenario, input, models), sinks, conf);
 
             Measure m = Measure.start();
+            run.measure = m;
             JobClient job = env.executeAsync("bench " + in.scenario.label() + " chain");
             CheckpointStats cps = new CheckpointStats(flink.webUrl(), job.getJobID().toHexString());
             awaitFinished(job, cps, m);
-            m.stop();
+            m.stop(in.size());
 
             Map<String, Long> counts = new LinkedHashMap<>();
             long lastArrival = Long.MIN_VALUE;
@@ -408,7 +454,7 @@ public final class TopologyBenchmark {
                 throw new IllegalStateException("input could not be produced", failed.get());
             }
             awaitFinished(job, cps, m);
-            m.stop();
+            m.stop(in.size());
 
             Map<String, Long> counts = new LinkedHashMap<>();
             OutputTimes primary = new OutputTimes();
@@ -507,7 +553,7 @@ public final class TopologyBenchmark {
     private static void awaitFinished(JobClient job, CheckpointStats cps, Measure m) throws Exception {
         CompletableFuture<?> done = job.getJobExecutionResult();
         while (true) {
-            m.threads.sample(); // task threads end with the job: keep their last CPU time
+            m.sampleThreads(); // task threads end with the job: keep their last CPU time
             cps.refresh();
             try {
                 done.get(200, TimeUnit.MILLISECONDS);
@@ -533,6 +579,13 @@ public final class TopologyBenchmark {
         double peakRssMb;
         ThreadCpu threads;
         Map<String, Double> cpuByThread;
+        /** Set once, by a source thread, when the steady-state span starts ({@link #markSteadyState}). */
+        private volatile ThreadCpu steadyThreads;
+        private volatile double steadyCpu0;
+        private volatile long steadyWall0;
+        private volatile long steadyRecordsBefore = -1;
+        /** Null unless marked. */
+        Steady steady;
 
         static Measure start() {
             ProcessMemory.resetPeaks();
@@ -543,13 +596,39 @@ public final class TopologyBenchmark {
             return m;
         }
 
-        void stop() {
-            wallSeconds = (System.nanoTime() - wall0) / 1e9;
-            cpuSeconds = ProcessMemory.processCpuSeconds() - cpu0;
+        /** The steady-state span starts now; {@code recordsBefore} input records were emitted before it. */
+        void markSteadyState(long recordsBefore) {
+            ThreadCpu t = new ThreadCpu();
+            steadyCpu0 = ProcessMemory.processCpuSeconds();
+            steadyWall0 = System.nanoTime();
+            steadyRecordsBefore = recordsBefore;
+            steadyThreads = t;
+        }
+
+        void sampleThreads() {
+            threads.sample();
+            ThreadCpu t = steadyThreads;
+            if (t != null) {
+                t.sample();
+            }
+        }
+
+        void stop(long records) {
+            long now = System.nanoTime();
+            double cpu = ProcessMemory.processCpuSeconds();
+            wallSeconds = (now - wall0) / 1e9;
+            cpuSeconds = cpu - cpu0;
             peakHeapMb = ProcessMemory.peakHeapMb();
             peakRssMb = ProcessMemory.peakRssMb();
             threads.sample();
             cpuByThread = threads.secondsByGroup(cpuSeconds);
+            ThreadCpu t = steadyThreads;
+            if (t != null) {
+                t.sample();
+                double steadyCpu = cpu - steadyCpu0;
+                steady = new Steady(records - steadyRecordsBefore, (now - steadyWall0) / 1e9, steadyCpu,
+                        ThreadCpu.summary(t.secondsByGroup(steadyCpu), steadyCpu, 0.03));
+            }
         }
     }
 
@@ -581,7 +660,7 @@ public final class TopologyBenchmark {
         f.put("cpu_s", m.cpuSeconds);
         f.put("load", ProcessMemory.loadAverage());
         return new Result(in.scenario, mode, s.state(), s.parallelism(), f, counts,
-                ThreadCpu.summary(m.cpuByThread, m.cpuSeconds, 0.03));
+                ThreadCpu.summary(m.cpuByThread, m.cpuSeconds, 0.03), m.steady);
     }
 
     /**
@@ -640,6 +719,12 @@ public final class TopologyBenchmark {
         out.println(sb);
         if (r.threadCpu() != null) {
             out.println("       cpu s by thread: " + r.threadCpu());
+        }
+        Steady st = r.steady();
+        if (st != null) {
+            out.printf("       steady state (the job from %.0f %% of its input to its end): %,d in, %,.0f in/s, %,.0f in/cpu-s,"
+                    + " %.1f wall s, %.1f cpu s; cpu s by thread: %s%n", 100 * STEADY_FROM, st.records(), st.perSecond(),
+                    st.perCpuSecond(), st.wallSeconds(), st.cpuSeconds(), st.threadCpu());
         }
     }
 

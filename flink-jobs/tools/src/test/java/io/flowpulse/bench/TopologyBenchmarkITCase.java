@@ -42,6 +42,10 @@ class TopologyBenchmarkITCase {
             assertEquals(9_600, r.figures().get("records_in"), what);
             assertTrue(r.figures().get("records_out") > 0, what + ": no " + r.scenario().primaryOutput);
             assertTrue(r.figures().get("checkpoints") >= 1, what + ": no completed checkpoint");
+            if (r.mode().equals("chain")) { // issue 13: the chain mode's steady state, from half of its input on
+                assertTrue(r.steady() != null && r.steady().records() > 0 && r.steady().records() <= 9_600 / 2 + 512
+                        && Double.isFinite(r.steady().perCpuSecond()), what + ": " + r.steady());
+            }
         }
         for (BenchScenario s : BenchScenario.values()) {
             assertTrue(printed.contains("== " + s.label() + ":"), printed);
