@@ -6,6 +6,7 @@ import io.flowpulse.ml.classify.LabelledTable;
 import io.flowpulse.ml.classify.ModelSigner;
 import io.flowpulse.ml.features.DohFeatures;
 import io.flowpulse.ml.features.FlowAggregatorParams;
+import io.flowpulse.records.FlowPacket;
 import io.flowpulse.records.FlowRecord;
 import io.flowpulse.records.ModelKind;
 import io.flowpulse.records.ModelUpdate;
@@ -49,8 +50,9 @@ public final class BenchInput {
     static final byte[] MODEL_KEY = "flowpulse-bench-signing-key".getBytes(StandardCharsets.UTF_8);
 
     final BenchScenario scenario;
+    /** Null for a packets input held as PacketBatch records ({@link #batches}). */
     final byte[][] values;
-    /** Kafka record key of each record (UTF-8 of the keyed operator's key). */
+    /** Kafka record key of each record (UTF-8 of the keyed operator's key); null with {@link #batches}. */
     final byte[][] keys;
     /** Partition of each record: Kafka's default partitioner on {@link #keys}. */
     final int[] partitions;
@@ -60,6 +62,13 @@ public final class BenchInput {
     /** The signed classifier of the flows scenario, else null. */
     final ModelUpdate model;
     final String description;
+    /**
+     * The packets scenario's input as capture agents write it (PacketBatch records), the same in
+     * both modes; null for other scenarios and with {@code --packet-batch 1}. The input's size and
+     * indexes are then packets, and {@link #values}/{@link #keys} are not kept (memory: a bench
+     * input of millions of packets would otherwise be most of the heap the job's GC has to scan).
+     */
+    final KafkaPacketInput batches;
 
     private BenchInput(BenchScenario scenario, byte[][] values, byte[][] keys, int partitionCount, long[] eventMillis,
             long distinctKeys, ModelUpdate model, String description) {
@@ -75,10 +84,25 @@ public final class BenchInput {
         this.distinctKeys = distinctKeys;
         this.model = model;
         this.description = description;
+        this.batches = null;
+    }
+
+    private BenchInput(int[] partitions, int partitionCount, long[] eventMillis, long distinctKeys, String description,
+            KafkaPacketInput batches) {
+        this.scenario = BenchScenario.PACKETS;
+        this.values = null;
+        this.keys = null;
+        this.partitions = partitions;
+        this.partitionCount = partitionCount;
+        this.eventMillis = eventMillis;
+        this.distinctKeys = distinctKeys;
+        this.model = null;
+        this.description = description;
+        this.batches = batches;
     }
 
     public int size() {
-        return values.length;
+        return eventMillis.length;
     }
 
     /** The partition Kafka's default partitioner picks for a record with this key (murmur2 of the key bytes). */
@@ -111,9 +135,17 @@ public final class BenchInput {
 
     /** {@code events} rounded down to a multiple of {@code partitions}, on that many partitions. */
     public static BenchInput of(BenchScenario scenario, int events, int partitions, Path sharedData) throws IOException {
+        return of(scenario, events, partitions, sharedData, 0);
+    }
+
+    /** As above; {@code ratePerSecond} (0: full speed) schedules the lingering of the packets' batches. */
+    public static BenchInput of(BenchScenario scenario, int events, int partitions, Path sharedData, double ratePerSecond)
+            throws IOException {
         int n = Math.max(partitions, events / partitions * partitions);
         return switch (scenario) {
-            case PACKETS -> packets(n, partitions, sharedData.resolve("pcap/throughput-merged.pcap.gz"));
+            case PACKETS -> KafkaPacketInput.batchSize() > 1
+                    ? batchedPackets(n, partitions, sharedData.resolve("pcap/throughput-merged.pcap.gz"), ratePerSecond)
+                    : packets(n, partitions, sharedData.resolve("pcap/throughput-merged.pcap.gz"));
             case FLOWS -> flows(n, partitions, sharedData.resolve("flows/cesnet_alf_doh/alf_trapcap_flows.csv.gz"),
                     sharedData.resolve("flows/cesnet_alf_doh/conf/doh_D0.csv"));
             case PORTS -> ports(n, partitions);
@@ -144,6 +176,48 @@ public final class BenchInput {
         }
         return sorted(BenchScenario.PACKETS, values, recordKeys, partitions, times, distinct.size(), null,
                 String.format("%s repeated with time offsets to %,d packets", pcap.getFileName(), n));
+    }
+
+    /**
+     * The capture repeated with time offsets, as {@link #packets}, held only as the PacketBatch
+     * records of {@link KafkaPacketInput} (about 35 bytes a packet instead of about 200).
+     */
+    static BenchInput batchedPackets(int n, int partitions, Path pcap, double ratePerSecond) {
+        RepeatedCaptureGenerator gen = new RepeatedCaptureGenerator(pcap.toString(), n, PACKETS_GAP_MICROS);
+        gen.open(0, 1);
+        FlowPacket[] generated = new FlowPacket[n];
+        long minMillis = Long.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            generated[i] = gen.map((long) i);
+            minMillis = Math.min(minMillis, Math.floorDiv(generated[i].timestampMicros, 1000));
+        }
+        // event-time order, ties in input order: sort (millis since the first, index) packed in a long
+        long[] order = new long[n];
+        for (int i = 0; i < n; i++) {
+            long rel = Math.floorDiv(generated[i].timestampMicros, 1000) - minMillis;
+            if (rel >= (1L << 31)) {
+                throw new IllegalStateException("packets input spans over 24 days of event time");
+            }
+            order[i] = rel << 32 | i;
+        }
+        Arrays.sort(order);
+        FlowPacket[] sorted = new FlowPacket[n];
+        long[] times = new long[n];
+        int[] parts = new int[n];
+        Set<ByteBuffer> distinct = new HashSet<>();
+        for (int j = 0; j < n; j++) {
+            FlowPacket p = generated[(int) order[j]];
+            generated[(int) order[j]] = null;
+            byte[] key = io.flowpulse.cli.PacketBatcher.flowKey(p); // the replayer's record key
+            distinct.add(ByteBuffer.wrap(key));
+            sorted[j] = p;
+            times[j] = Math.floorDiv(p.timestampMicros, 1000);
+            parts[j] = partitionOf(key, partitions);
+        }
+        KafkaPacketInput batches = new KafkaPacketInput(sorted, parts, partitions, KafkaPacketInput.batchSize(),
+                KafkaPacketInput.linger(), ratePerSecond);
+        return new BenchInput(parts, partitions, times, distinct.size(),
+                String.format("%s repeated with time offsets to %,d packets", pcap.getFileName(), n), batches);
     }
 
     /**

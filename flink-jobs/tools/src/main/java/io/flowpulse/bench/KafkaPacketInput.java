@@ -2,8 +2,6 @@ package io.flowpulse.bench;
 
 import io.flowpulse.cli.PacketBatcher;
 import io.flowpulse.records.FlowPacket;
-import io.flowpulse.records.PacketBatchCodec;
-import io.flowpulse.records.codec.RecordDecodeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,30 +52,19 @@ final class KafkaPacketInput {
         return Duration.ofMillis(Long.getLong(SPAN_PROPERTY, PacketBatcher.DEFAULT_MAX_SPAN_MICROS / 1000));
     }
 
-    /** The batched records of a packets input, or null when the input is to stay one PacketEvent per record. */
-    static KafkaPacketInput plan(BenchInput in, double ratePerSecond) throws RecordDecodeException {
-        int batch = batchSize();
-        if (in.scenario != BenchScenario.PACKETS || batch <= 1) {
-            return null;
-        }
-        // the packets, decoded from the input's PacketEvents (not timed: the capture agent has them)
-        PacketBatchCodec codec = new PacketBatchCodec();
-        PacketBatchCodec.Decoded d = new PacketBatchCodec.Decoded();
-        FlowPacket[] packets = new FlowPacket[in.size()];
-        for (int i = 0; i < packets.length; i++) {
-            codec.decodeEvent(in.values[i], d);
-            packets[i] = d.packets[0];
-        }
-        return new KafkaPacketInput(in, packets, batch, linger(), ratePerSecond);
+    /** The batched records of a packets input ({@link BenchInput#batches}), or null when it is one PacketEvent per record. */
+    static KafkaPacketInput plan(BenchInput in) {
+        return in.batches;
     }
 
-    private KafkaPacketInput(BenchInput in, FlowPacket[] packets, int batchSize, Duration linger, double rate) {
+    /** Batches {@code packets} (event-time order; {@code partitions[i]}: packet i's partition) as the producers do. */
+    KafkaPacketInput(FlowPacket[] packets, int[] partitions, int partitionCount, int batchSize, Duration linger, double rate) {
         this.batchSize = batchSize;
-        this.perPartition = new long[in.partitionCount];
+        this.perPartition = new long[partitionCount];
         long[] clock = {0};
-        PacketBatcher batcher = new PacketBatcher(in.partitionCount, batchSize, linger, (partition, key, value, tags, n) -> {
+        PacketBatcher batcher = new PacketBatcher(partitionCount, batchSize, linger, (partition, key, value, tags, n) -> {
             values.add(value);
-            partitions.add(partition);
+            this.partitions.add(partition);
             members.add(Arrays.copyOf(tags, n));
             dueNanos.add(clock[0]);
             perPartition[partition]++;
@@ -85,7 +72,7 @@ final class KafkaPacketInput {
         long t0 = System.nanoTime();
         for (int i = 0; i < packets.length; i++) {
             clock[0] = rate > 0 ? (long) (i * 1e9 / rate) : 0;
-            batcher.add(packets[i], in.partitions[i], in.keys[i], i);
+            batcher.add(packets[i], partitions[i], null, i);
         }
         batcher.flush();
         encodeSeconds = (System.nanoTime() - t0) / 1e9;

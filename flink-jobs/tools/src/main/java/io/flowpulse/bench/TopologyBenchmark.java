@@ -154,12 +154,12 @@ public final class TopologyBenchmark {
                 if (s.warmupEvents() > 0) {
                     // the same operators once, unmeasured, on a shorter input: the measured runs start with
                     // JIT-compiled code (a long-running job's steady state), not in the interpreter
-                    BenchInput warm = BenchInput.of(scenario, s.warmupEvents(), s.parallelism(), s.sharedData());
+                    BenchInput warm = BenchInput.of(scenario, s.warmupEvents(), s.parallelism(), s.sharedData(), s.ratePerSecond());
                     Result w = runChain(warm, s, flink, jobConf(cluster, keyFile, s));
                     out.printf("%nwarm-up: %s chain on %,d records, unmeasured (%.1f s)%n", scenario.label(), s.warmupEvents(),
                             w.figures().get("wall_s"));
                 }
-                BenchInput in = BenchInput.of(scenario, s.events(), s.parallelism(), s.sharedData());
+                BenchInput in = BenchInput.of(scenario, s.events(), s.parallelism(), s.sharedData(), s.ratePerSecond());
                 out.printf("%n== %s: %s; %,d distinct keys%n", scenario.label(), in.description, in.distinctKeys);
                 printHeader(out);
                 List<Result> ofScenario = new ArrayList<>();
@@ -297,7 +297,7 @@ public final class TopologyBenchmark {
     static Result runChain(BenchInput in, Settings s, LocalFlinkCluster flink, Configuration conf) throws Exception {
         String runId = UUID.randomUUID().toString();
         // issue 13: the packets as the Kafka mode's topic holds them (PacketBatch records), unless --packet-batch 1
-        KafkaPacketInput batches = KafkaPacketInput.plan(in, 0);
+        KafkaPacketInput batches = KafkaPacketInput.plan(in);
         ReplayedInput.Run run = batches == null
                 ? new ReplayedInput.Run(in.values, in.byPartition(), in.scenario.inputTopic)
                 : new ReplayedInput.Run(batches.values.toArray(new byte[0][]), batches.byPartition(), in.scenario.inputTopic);
@@ -379,7 +379,7 @@ public final class TopologyBenchmark {
         logAppendTime(kafka, outputTopics);
 
         // issue 13: packets as PacketBatch records (--packet-batch 1: one PacketEvent per record)
-        KafkaPacketInput batches = KafkaPacketInput.plan(in, s.ratePerSecond());
+        KafkaPacketInput batches = KafkaPacketInput.plan(in);
         if (batches != null) {
             out.println(batches.describe(in.size()));
         }
