@@ -76,6 +76,8 @@ public final class KafkaSinks {
     static java.util.Properties producerProperties(Configuration conf) {
         java.util.Properties props = new java.util.Properties();
         props.setProperty("batch.size", Integer.toString(DEFAULT_BATCH_BYTES));
+        props.setProperty("compression.type", "lz4");
+        props.setProperty("linger.ms", "20");
         props.putAll(JobOptions.clientProperties(conf));
         return props;
     }
@@ -93,8 +95,6 @@ public final class KafkaSinks {
                 // must stay below the broker's transaction.max.timeout.ms (15 min by default):
                 // checkTransactionTimeout verifies it against the broker at job start
                 .setProperty("transaction.timeout.ms", Long.toString(conf.get(JobOptions.TRANSACTION_TIMEOUT).toMillis()))
-                .setProperty("compression.type", "lz4")
-                .setProperty("linger.ms", "20")
                 .build();
     }
 }

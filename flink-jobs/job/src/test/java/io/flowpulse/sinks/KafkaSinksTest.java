@@ -22,4 +22,15 @@ class KafkaSinksTest {
         map.set(io.flowpulse.config.JobOptions.CLIENT_PROPERTIES, Map.of("batch.size", "32768"));
         assertEquals("32768", KafkaSinks.producerProperties(map).getProperty("batch.size"));
     }
+
+    @Test
+    void compressionAndLingerAreDefaultsTheClientPropertiesOverride() {
+        Configuration conf = new Configuration();
+        assertEquals("lz4", KafkaSinks.producerProperties(conf).getProperty("compression.type"));
+        assertEquals("20", KafkaSinks.producerProperties(conf).getProperty("linger.ms"));
+        conf.setString("kafka.client.compression.type", "zstd");
+        conf.setString("kafka.client.linger.ms", "5");
+        assertEquals("zstd", KafkaSinks.producerProperties(conf).getProperty("compression.type"));
+        assertEquals("5", KafkaSinks.producerProperties(conf).getProperty("linger.ms"));
+    }
 }
