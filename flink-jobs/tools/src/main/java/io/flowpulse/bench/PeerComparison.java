@@ -253,15 +253,25 @@ public final class PeerComparison {
 
     /** A classic pcap with the first {@code n} records of {@code pcap} (for the start-up baseline). */
     static void writeFirstPackets(Path pcap, Path out, int n) throws IOException {
-        byte[] all = Files.readAllBytes(pcap);
-        ByteBuffer b = ByteBuffer.wrap(all);
-        int magic = b.getInt(0);
-        b.order(magic == 0xd4c3b2a1 ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
-        int pos = 24;
-        for (int i = 0; i < n && pos + 16 <= all.length; i++) {
-            pos += 16 + b.getInt(pos + 8);
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(pcap));
+                java.io.OutputStream o = Files.newOutputStream(out)) {
+            byte[] header = in.readNBytes(24);
+            o.write(header);
+            if (header.length < 24) {
+                return;
+            }
+            java.nio.ByteOrder order = ByteBuffer.wrap(header).getInt(0) == 0xd4c3b2a1
+                    ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN;
+            for (int i = 0; i < n; i++) {
+                byte[] record = in.readNBytes(16);
+                if (record.length < 16) {
+                    break;
+                }
+                int captured = ByteBuffer.wrap(record).order(order).getInt(8);
+                o.write(record);
+                o.write(in.readNBytes(captured));
+            }
         }
-        Files.write(out, java.util.Arrays.copyOf(all, Math.min(pos, all.length)));
     }
 
     /** One tool's timing: the whole command and its start-up baseline. */

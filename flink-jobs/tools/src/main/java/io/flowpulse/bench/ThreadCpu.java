@@ -19,6 +19,13 @@ final class ThreadCpu {
     private final Map<Long, Long> atStart = new HashMap<>();
     private final Map<Long, Long> last = new HashMap<>();
     private final Map<Long, String> names = new HashMap<>();
+    /** The JVM's own threads (GC, JIT), which no ThreadMXBean lists: /proc/self/task ticks at start and last seen (Linux). */
+    private final Map<String, Long> nativeAtStart = new HashMap<>();
+    private final Map<String, Long> nativeLast = new HashMap<>();
+    private final Map<String, String> nativeGroup = new HashMap<>();
+    private static final java.nio.file.Path TASKS = java.nio.file.Path.of("/proc/self/task");
+    /** Clock ticks per second of /proc stat times (USER_HZ, 100 on Linux). */
+    private static final double TICKS = 100.0;
 
     ThreadCpu() {
         if (mx.isThreadCpuTimeSupported() && !mx.isThreadCpuTimeEnabled()) {
@@ -30,6 +37,7 @@ final class ThreadCpu {
                 atStart.put(id, t);
             }
         }
+        readNative(nativeAtStart);
         sample();
     }
 
@@ -43,6 +51,45 @@ final class ThreadCpu {
                 last.put(ids[i], t);
                 names.putIfAbsent(ids[i], group(infos[i].getThreadName()));
             }
+        }
+        readNative(nativeLast);
+    }
+
+    /** The GC's and the JIT's threads by their native names: "jvm gc" or "jvm jit", else not a JVM-internal thread. */
+    static String nativeGroup(String comm) {
+        if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM Thread")) {
+            return "jvm gc"; // the VM thread runs the safepoint operations, mostly collections here
+        }
+        if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre") || comm.startsWith("Sweeper thread")) {
+            return "jvm jit";
+        }
+        return null;
+    }
+
+    /** utime + stime ticks of every GC/JIT thread of this process (nothing where /proc is missing). */
+    private void readNative(Map<String, Long> into) {
+        if (!java.nio.file.Files.isDirectory(TASKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> tasks = java.nio.file.Files.list(TASKS)) {
+            for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                try {
+                    String comm = java.nio.file.Files.readString(t.resolve("comm")).trim();
+                    String g = nativeGroup(comm);
+                    if (g == null) {
+                        continue;
+                    }
+                    String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    String tid = t.getFileName().toString();
+                    into.put(tid, Long.parseLong(f[11]) + Long.parseLong(f[12])); // utime, stime (fields 14, 15)
+                    nativeGroup.put(tid, g);
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the thread ended between listing and reading
+                }
+            }
+        } catch (java.io.IOException e) {
+            // no per-thread figures: the JVM's share stays one "jvm" figure
         }
     }
 
@@ -63,10 +110,16 @@ final class ThreadCpu {
             threads += s;
             by.merge(names.get(e.getKey()), s, Double::sum);
         }
+        for (var e : nativeLast.entrySet()) {
+            double s = (e.getValue() - nativeAtStart.getOrDefault(e.getKey(), 0L)) / TICKS;
+            threads += s;
+            by.merge(nativeGroup.get(e.getKey()), s, Double::sum);
+        }
         Map<String, Double> sorted = new LinkedHashMap<>();
         by.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
-        sorted.put("jvm (gc, jit, vm: process - java threads)", Math.max(0, processCpuSeconds - threads));
+        sorted.put(nativeLast.isEmpty() ? "jvm (gc, jit, vm: process - java threads)" : "jvm other (process - threads above)",
+                Math.max(0, processCpuSeconds - threads));
         return sorted;
     }
 
