@@ -56,12 +56,15 @@ final class ThreadCpu {
     }
 
     /** The GC's and the JIT's threads by their native names: "jvm gc" or "jvm jit", else not a JVM-internal thread. */
+    static final String GC = "jvm gc";
+    static final String JIT = "jvm jit";
+
     static String nativeGroup(String comm) {
         if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM Thread")) {
-            return "jvm gc"; // the VM thread runs the safepoint operations, mostly collections here
+            return GC; // the VM thread runs the safepoint operations, mostly collections here
         }
         if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre") || comm.startsWith("Sweeper thread")) {
-            return "jvm jit";
+            return JIT;
         }
         return null;
     }

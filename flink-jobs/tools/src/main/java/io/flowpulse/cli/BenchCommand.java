@@ -72,6 +72,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "chain once on N records, unmeasured, so the measured runs start JIT-compiled (default ${DEFAULT-VALUE}: none)")
     int warmupEvents;
 
+    @Option(names = "--steady-from", paramLabel = "SHARE", defaultValue = "0.5", description = "chain mode: measure the steady "
+            + "state from when this share of the input has left the source to the job's end (default ${DEFAULT-VALUE})")
+    double steadyFrom;
+
     @Option(names = "--shared-data", paramLabel = "DIR", description = "the shared data directory (default: -Dflowpulse.shared.data or ../shared/data)")
     Path sharedData;
 
@@ -93,6 +97,9 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 CollectorBenchmark.run(CollectorBenchmark.exports(exports), 10, System.out);
             }
+            if (!(steadyFrom >= 0 && steadyFrom < 1)) {
+                throw UserError.usage("--steady-from must be >= 0 and < 1");
+            }
             if (packetBatch < 1 || packetLingerMillis < 0 || packetSpanMillis < 0) {
                 throw UserError.usage("--packet-batch must be >= 1, --packet-linger and --packet-span >= 0");
             }
@@ -104,7 +111,8 @@ public final class BenchCommand implements Callable<Integer> {
                 throw UserError.usage("--mode is kafka, chain or both");
             }
             List<TopologyBenchmark.Result> results = TopologyBenchmark.run(new TopologyBenchmark.Settings(new ArrayList<>(scenarios),
-                    modes, events, state.name(), parallelism, checkpointInterval, rate, shared, jobOptions, warmupEvents), System.out);
+                    modes, events, state.name(), parallelism, checkpointInterval, rate, shared, jobOptions, warmupEvents, steadyFrom),
+                    System.out);
             // issue 18: one input must give one output, whichever way it is fed
             disagreements = TopologyBenchmark.disagreements(results);
         }
