@@ -8,9 +8,11 @@ import io.flowpulse.records.FlowTermination;
 import io.flowpulse.records.FlowPacket;
 import io.flowpulse.records.FlowPacketKey;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.ValueState;
@@ -18,6 +20,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -62,8 +65,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *       {@link FlowStateSerializer}). <b>Mini-batch</b> (as Flink SQL's {@code table.exec.mini-batch}):
  *       with {@code miniBatchFlows > 1} the operator keeps the flows touched since the last flush in
  *       memory and writes each of them to the state backend once per batch instead of once per
- *       packet. It flushes when that many flows are pending, before every watermark is processed
- *       (so event-time timers always see current state), in {@link #prepareSnapshotPreBarrier}
+ *       packet. It flushes when that many flows are pending, after every watermark's timers
+ *       (which read the pending flows first, as packets do), in {@link #prepareSnapshotPreBarrier}
  *       (checkpoints stay exact) and at {@link #finish}. Results are the same for every batch size;
  *       {@code miniBatchFlows <= 1} writes through. Emissions are not delayed: a flow is emitted
  *       when its packet or timer arrives; only the state writes are batched.
@@ -89,6 +92,8 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
     private static final long IAT_MAX = (1L << 42) - 1;
     /** Marks a flow whose state is to be cleared at the next flush. */
     private static final FlowState CLEARED = new FlowState();
+    /** At most this many ended flows' states are kept for reuse. */
+    private static final int FREE_STATES = 1024;
 
     private final FlowAggregatorParams params;
     private final int miniBatchFlows;
@@ -97,6 +102,18 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
     private transient TimestampedCollector<FlowFeatures> collector;
     /** Flows touched since the last flush (key -> state or {@link #CLEARED}); null when writing through. */
     private transient HashMap<Object, FlowState> batch;
+    /** The state the last {@link #load} found in {@link #batch} (null: none): storing it again is a no-op. */
+    private transient FlowState batchHit;
+    /**
+     * Heap backend: {@code value()} hands out the object the state table holds (copied first if a
+     * snapshot holds it), so a state changed in place needs no write. Not so for RocksDB (a copy per
+     * read) or the changelog backend (which logs writes).
+     */
+    private transient boolean inPlace;
+    /** The state the last {@link #load} read from the heap backend (null: none). */
+    private transient FlowState backendHit;
+    /** States of ended flows, reused for new flows (about 1 KB each, allocated per flow otherwise). */
+    private transient ArrayDeque<FlowState> free;
     private transient Counter latePackets;
     private transient Counter flowsEmitted;
 
@@ -130,7 +147,10 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
         collector = new TimestampedCollector<>(output);
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         flowState = getPartitionedState(FLOW_STATE);
-        batch = miniBatchFlows > 1 ? new HashMap<>(Math.min(miniBatchFlows, 1 << 16) * 2) : null;
+        inPlace = getKeyedStateBackend() instanceof HeapKeyedStateBackend;
+        // linked: a flush walks the pending flows, not a table sized for the largest batch
+        batch = miniBatchFlows > 1 ? new LinkedHashMap<>(Math.min(miniBatchFlows, 1 << 16) * 2) : null;
+        free = new ArrayDeque<>();
         latePackets = getMetricGroup().counter("latePackets");
         flowsEmitted = getMetricGroup().counter("flowsEmitted");
     }
@@ -175,7 +195,7 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
             }
         }
         if (s == null) {
-            s = new FlowState();
+            s = newFlowState();
         }
         if (s.ipVersion == 0) {
             s.open(p);
@@ -226,6 +246,7 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
         if (s.stats.packets() == 0) { // continuation marker that saw no packet
             if (endOfInput || deadlineMillis(s) <= timestamp) {
                 remove(key);
+                release(s);
             } else {
                 armTimer(s);
                 store(key, s);
@@ -259,9 +280,10 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        flush(); // timers fire on current state
+        // the timers read the pending flows as the packets do (load), so one flush after them writes what
+        // both changed, each flow once
         super.processWatermark(mark);
-        flush(); // what the timers wrote
+        flush();
     }
 
     @Override
@@ -277,19 +299,32 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
     }
 
     private FlowState load(Object key) throws Exception {
+        batchHit = null;
+        backendHit = null;
         if (batch != null) {
             FlowState s = batch.get(key);
             if (s != null) {
-                return s == CLEARED ? null : s;
+                if (s == CLEARED) {
+                    return null;
+                }
+                batchHit = s;
+                return s;
             }
         }
-        return flowState.value();
+        FlowState s = flowState.value();
+        if (inPlace) {
+            backendHit = s;
+        }
+        return s;
     }
 
+    /** Keeps {@code s} as the current key's state; must follow this key's {@link #load}. */
     private void store(Object key, FlowState s) throws Exception {
         if (batch == null) {
-            flowState.update(s);
-        } else {
+            if (s != backendHit || s == null) { // else the heap table holds s, changed in place
+                flowState.update(s);
+            }
+        } else if (s != batchHit) { // else already pending, changed in place
             batch.put(key, s);
         }
     }
@@ -381,27 +416,39 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
             timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, s.timerMillis);
         }
         remove(key);
+        release(s);
     }
 
     /**
-     * Fresh flow state on the same key after an emission. Keeps the still registered timer, and the
-     * endpoints (so the direction) when {@code keepDirection}; otherwise the next packet decides.
+     * Fresh flow state on the same key after an emission, in place (the emitted record holds nothing
+     * of it that changes). Keeps the still registered timer, and the endpoints (so the direction) when
+     * {@code keepDirection}; otherwise the next packet decides.
      */
-    private static FlowState restart(FlowState old, boolean keepDirection) {
-        FlowState s = new FlowState();
-        s.timerMillis = old.timerMillis;
-        if (keepDirection) {
-            s.ipVersion = old.ipVersion;
-            s.srcHi = old.srcHi;
-            s.srcLo = old.srcLo;
-            s.dstHi = old.dstHi;
-            s.dstLo = old.dstLo;
-            s.srcPort = old.srcPort;
-            s.dstPort = old.dstPort;
-            s.protocol = old.protocol;
-            s.source = old.source;
-        }
+    private static FlowState restart(FlowState s, boolean keepDirection) {
+        s.reset(keepDirection);
         return s;
+    }
+
+    /**
+     * State for a new flow: one of an ended flow's states if any (reset in place), else a new one.
+     * An ended flow's state is reused only once this operator alone holds it: removed from the batch,
+     * and obtained from the backend after its last snapshot (the heap backend copies a state on read
+     * once a snapshot holds it, and the batch is flushed before every snapshot).
+     */
+    private FlowState newFlowState() {
+        FlowState s = free.pollLast();
+        if (s == null) {
+            return new FlowState();
+        }
+        s.reset(false);
+        s.timerMillis = Long.MIN_VALUE;
+        return s;
+    }
+
+    private void release(FlowState s) {
+        if (free.size() < FREE_STATES) {
+            free.addLast(s);
+        }
     }
 
     private static FlowTermination closeReason(FlowState s) {
@@ -440,21 +487,12 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
             directions.add(((v >>> SIZE_BITS) & 1) == 1 ? 1 : -1);
             iats.add(v >>> (SIZE_BITS + 1));
         }
-        collector.collect(FlowFeatures.newBuilder()
-                .setKey(FlowKey.newBuilder()
-                        .setSrcIp(ByteBuffer.wrap(FlowPacket.address(s.ipVersion, s.srcHi, s.srcLo)))
-                        .setDstIp(ByteBuffer.wrap(FlowPacket.address(s.ipVersion, s.dstHi, s.dstLo)))
-                        .setSrcPort(s.srcPort).setDstPort(s.dstPort).setProtocol(s.protocol).build())
-                .setStartMicros(s.stats.firstMicros)
-                .setEndMicros(s.stats.lastMicros)
-                .setTermination(reason)
-                .setFeatures(s.stats.toFeatures())
-                .setFirstPacketSizes(sizes)
-                .setFirstPacketDirections(directions)
-                .setFirstPacketIatMicros(iats)
-                .setSource(s.source)
-                .setFirstPacketBytes(firstBytes(s))
-                .build());
+        // all-args constructors: every field is set, and the builders' per-record field arrays and checks cost
+        // as much as the rest of the record (same record, same wire format)
+        FlowKey key = new FlowKey(ByteBuffer.wrap(FlowPacket.address(s.ipVersion, s.srcHi, s.srcLo)),
+                ByteBuffer.wrap(FlowPacket.address(s.ipVersion, s.dstHi, s.dstLo)), s.srcPort, s.dstPort, s.protocol);
+        collector.collect(new FlowFeatures(key, s.stats.firstMicros, s.stats.lastMicros, reason, s.stats.toFeatures(),
+                sizes, directions, iats, s.source, firstBytes(s)));
     }
 
     private static List<ByteBuffer> firstBytes(FlowState s) {
@@ -531,6 +569,32 @@ public class FlowFeatureAggregator extends AbstractStreamOperator<FlowFeatures>
         public long continuationUntilMicros = -1;
 
         public FlowState() {}
+
+        /**
+         * Back to the state of a new flow (as {@code new FlowState()}), keeping {@link #timerMillis}, the
+         * endpoints and source when {@code keepDirection}, and the nested objects (reset in place).
+         */
+        void reset(boolean keepDirection) {
+            if (!keepDirection) {
+                ipVersion = 0;
+                srcHi = 0;
+                srcLo = 0;
+                dstHi = 0;
+                dstLo = 0;
+                srcPort = 0;
+                dstPort = 0;
+                protocol = 0;
+                source = null;
+            }
+            stats.reset();
+            finForward = false;
+            finBackward = false;
+            closingSinceMicros = -1;
+            closedByRst = false;
+            firstPacketsStored = 0; // the array is kept: only the stored entries count
+            firstBytes = null; // an emitted record may hold the old arrays
+            continuationUntilMicros = -1;
+        }
 
         /** The first packet defines the forward direction. */
         void open(FlowPacket p) {

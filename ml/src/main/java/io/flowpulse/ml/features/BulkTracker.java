@@ -24,6 +24,19 @@ public class BulkTracker {
 
     public BulkTracker() {}
 
+    /** Back to the state of {@code new BulkTracker()}. */
+    public void reset() {
+        candidateStartMicros = -1;
+        candidateLastMicros = -1;
+        candidatePackets = 0;
+        candidateBytes = 0;
+        lastPayloadMicros = -1;
+        bulkCount = 0;
+        bulkPackets = 0;
+        bulkBytes = 0;
+        bulkDurationMicros = 0;
+    }
+
     /**
      * Adds one packet of this direction.
      *

@@ -78,6 +78,60 @@ public class FlowStatistics {
 
     public FlowStatistics() {}
 
+    /**
+     * Back to the state of {@code new FlowStatistics()}, keeping the nested objects: lets a flow
+     * operator reuse the statistics of an ended flow for the next one instead of allocating ~1 KB per
+     * flow (FlowStatisticsTest checks every field against a new instance).
+     */
+    public void reset() {
+        firstMicros = -1;
+        lastMicros = -1;
+        fwdFirstMicros = -1;
+        fwdLastMicros = -1;
+        bwdFirstMicros = -1;
+        bwdLastMicros = -1;
+        fwdPackets = 0;
+        bwdPackets = 0;
+        fwdLinkBytes = 0;
+        bwdLinkBytes = 0;
+        fwdIpBytes = 0;
+        bwdIpBytes = 0;
+        fwdPayloadBytes = 0;
+        bwdPayloadBytes = 0;
+        fwdHeaderBytes = 0;
+        bwdHeaderBytes = 0;
+        fwdLength.reset();
+        bwdLength.reset();
+        length.reset();
+        flowIat.reset();
+        fwdIat.reset();
+        bwdIat.reset();
+        active.reset();
+        idle.reset();
+        activeStartMicros = -1;
+        activeEndMicros = -1;
+        finCount = 0;
+        synCount = 0;
+        rstCount = 0;
+        pshCount = 0;
+        ackCount = 0;
+        urgCount = 0;
+        cwrCount = 0;
+        eceCount = 0;
+        fwdPshCount = 0;
+        bwdPshCount = 0;
+        fwdUrgCount = 0;
+        bwdUrgCount = 0;
+        fwdInitWindow = -1;
+        bwdInitWindow = -1;
+        fwdActDataPackets = 0;
+        fwdMinL4Header = -1;
+        fwdBulk.reset();
+        bwdBulk.reset();
+        subflowCount = 0;
+        subflowLastMicros = -1;
+    }
+
     public long packets() {
         return fwdPackets + bwdPackets;
     }

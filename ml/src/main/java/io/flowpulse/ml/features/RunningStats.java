@@ -59,6 +59,16 @@ public class RunningStats {
         return count == 0 ? 0.0 : max;
     }
 
+    /** Back to the empty state of {@code new RunningStats()}. */
+    public void reset() {
+        count = 0;
+        sum = 0;
+        mean = 0;
+        m2 = 0;
+        min = 0;
+        max = 0;
+    }
+
     public RunningStats copy() {
         RunningStats c = new RunningStats();
         c.count = count;

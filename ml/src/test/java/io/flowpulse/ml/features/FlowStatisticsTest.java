@@ -170,4 +170,42 @@ class FlowStatisticsTest {
         assertEquals(-4, r.min());
         assertEquals(1e9 + 2, r.max());
     }
+
+    @Test
+    void resetGivesTheStateOfANewInstanceInEveryField() throws Exception {
+        FlowStatistics s = new FlowStatistics();
+        fwd(s, 0, 0, FlowStatistics.SYN, 64_240);
+        bwd(s, 1_000, 0, FlowStatistics.SYN | FlowStatistics.ACK | FlowStatistics.URG, 65_535);
+        for (int i = 0; i < 8; i++) {
+            fwd(s, 2_000 + i * 1_000L, 100, FlowStatistics.PSH | FlowStatistics.ACK | FlowStatistics.URG, 502);
+            bwd(s, 2_500 + i * 1_000L, 1_000, FlowStatistics.PSH | FlowStatistics.ACK | FlowStatistics.ECE, 502);
+        }
+        fwd(s, 20_000_000, 10, FlowStatistics.FIN | FlowStatistics.RST | FlowStatistics.CWR, 1);
+        RunningStats active = s.active;
+        BulkTracker bulk = s.fwdBulk;
+        s.reset();
+        assertSameFields(new FlowStatistics(), s, "FlowStatistics");
+        assertTrue(active == s.active && bulk == s.fwdBulk, "nested objects kept");
+        fwd(s, 5, 10, FlowStatistics.SYN, 100);
+        FlowStatistics fresh = new FlowStatistics();
+        fwd(fresh, 5, 10, FlowStatistics.SYN, 100);
+        assertEquals(fresh.toFeatures(), s.toFeatures(), "a reset flow computes as a new one");
+    }
+
+    /** Every field, recursively into this package's nested objects, equal in value (fails on a new field reset forgets). */
+    private static void assertSameFields(Object expected, Object actual, String path) throws Exception {
+        for (java.lang.reflect.Field f : expected.getClass().getDeclaredFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                continue;
+            }
+            f.setAccessible(true);
+            Object e = f.get(expected);
+            Object a = f.get(actual);
+            if (e != null && e.getClass().getPackageName().equals(FlowStatistics.class.getPackageName())) {
+                assertSameFields(e, a, path + "." + f.getName());
+            } else {
+                assertEquals(e, a, path + "." + f.getName());
+            }
+        }
+    }
 }
