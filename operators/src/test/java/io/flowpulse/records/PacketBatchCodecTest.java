@@ -213,14 +213,14 @@ class PacketBatchCodecTest {
 
     @Test
     void extremeVarintsReadAsAvroWritesThem() throws Exception {
-        long[] longs = {0, 1, -1, 63, 64, -64, -65, Integer.MAX_VALUE, Integer.MIN_VALUE, 1L << 35, -(1L << 35),
-            1L << 62, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE - 1, Long.MIN_VALUE + 1};
-        int[] ints = {0, 1, -1, 63, 64, -65, 8191, 8192, 1 << 20, 1 << 21, 1 << 27, 1 << 28, Integer.MAX_VALUE,
-            Integer.MIN_VALUE, Integer.MIN_VALUE + 1, Integer.MAX_VALUE - 1};
+        long[] longs = {0, 1, -1, 63, 64, -64, -65, 1_000_000, -(1L << 26), (1L << 27) - 1, 1L << 27,
+            Integer.MAX_VALUE, Integer.MIN_VALUE, 1L << 35, -(1L << 35), 1L << 62, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE - 1, Long.MIN_VALUE + 1};
+        int[] ints = {0, 1, -1, 63, 64, -65, 8191, 8192, 1 << 20, 1 << 21, -(1 << 26), (1 << 27) - 1, 1 << 27,
+            1 << 28, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE + 1, Integer.MAX_VALUE - 1};
         PacketBatchCodec codec = new PacketBatchCodec();
         PacketBatchCodec.Decoded d = new PacketBatchCodec.Decoded();
         for (int k = 0; k < longs.length; k++) {
-            int x = ints[k];
+            int x = ints[k % ints.length];
             PacketEvent e = new PacketEvent(longs[k], ByteBuffer.wrap(new byte[] {10, 0, 0, 1}),
                     ByteBuffer.wrap(new byte[] {10, 0, 0, 2}), x, ~x, x ^ 0x5555, 4, x, -x, x >> 3, x << 1, x - 7, x + 7, x,
                     ints[(k + 1) % ints.length] & Integer.MAX_VALUE, null, null);
