@@ -2,12 +2,12 @@ package io.flowpulse.records;
 
 import io.flowpulse.records.codec.RecordDecodeException;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.List;
+import org.apache.avro.InvalidNumberEncodingException;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 
 /**
@@ -16,10 +16,12 @@ import org.apache.avro.io.EncoderFactory;
  * {@link PacketBatch} (many per record). Both are Avro single-object encoded (C3 01, the schema's
  * CRC-64-AVRO fingerprint, binary body); {@link #kindOf} tells them apart by that fingerprint.
  *
- * <p>Hand-written over Avro's {@link BinaryDecoder}/{@link BinaryEncoder} for the two fixed
- * (current) schemas, so a packet costs a few varint reads and one {@code FlowPacket}: no
- * {@code SpecificDatumReader}, resolver, {@code ByteBuffer} per address, or intermediate
- * {@code PacketEvent}. The bytes are exactly what Avro's own writer produces for those schemas
+ * <p>Hand-written for the two fixed (current) schemas, so a packet costs a few varint reads and one
+ * {@code FlowPacket}: no {@code SpecificDatumReader}, resolver, {@code ByteBuffer} per address, or
+ * intermediate {@code PacketEvent}. Decoding reads Avro's binary encoding straight from the record's
+ * byte array (about half the cost of going through Avro's {@code BinaryDecoder}, whose buffer
+ * management and per-value bounds padding a whole in-memory record does not need); encoding uses
+ * Avro's {@link BinaryEncoder}. The bytes are exactly what Avro's own writer produces for those schemas
  * ({@code PacketBatchCodecTest} checks both directions against {@code Codecs}); an older
  * PacketEvent schema version is left to {@code Codecs.PACKET_EVENT}, which resolves it.
  *
@@ -33,7 +35,7 @@ import org.apache.avro.io.EncoderFactory;
  * first-bytes input) are read into {@link FlowPacket#headerBytes} only when the codec is made to
  * keep them ({@link #PacketBatchCodec(boolean)}); otherwise they are skipped and nothing is allocated.
  *
- * <p>Not thread-safe (it holds a reusable decoder/encoder): one instance per task or thread.
+ * <p>Not thread-safe (it holds its read position and a reusable encoder): one instance per task or thread.
  */
 public final class PacketBatchCodec {
     public static final long PACKET_EVENT_FINGERPRINT = SchemaNormalization.parsingFingerprint64(PacketEvent.getClassSchema());
@@ -83,7 +85,10 @@ public final class PacketBatchCodec {
     /** Smallest encoded BatchedPacket: 15 fields, each at least one byte (two 0-length addresses included). */
     static final int MIN_PACKET_BYTES = 15;
 
-    private BinaryDecoder decoder;
+    /** The record being decoded, the read position in it and its end. */
+    private byte[] buf;
+    private int pos;
+    private int limit;
     private BinaryEncoder encoder;
     private final byte[] address = new byte[16];
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
@@ -123,11 +128,11 @@ public final class PacketBatchCodec {
         out.clear();
         int packetIndex = -1;
         try {
-            BinaryDecoder d = decoder(v);
-            long base = d.readLong();
-            out.sourceId = readOptionalString(d, v.length);
+            start(v);
+            long base = readLong();
+            out.sourceId = readOptionalString(v.length);
             int left = v.length - HEADER; // an upper bound on what a count may promise
-            for (long n = d.readArrayStart(); n != 0; n = d.arrayNext()) {
+            for (long n = readItemCount(); n != 0; n = readItemCount()) {
                 if (n < 0 || n > left / MIN_PACKET_BYTES) {
                     throw new RecordDecodeException("malformed-packet-batch",
                             "block of " + n + " packets cannot fit in " + v.length + " bytes (after packet " + packetIndex + ")", null);
@@ -135,33 +140,35 @@ public final class PacketBatchCodec {
                 for (long i = 0; i < n; i++) {
                     packetIndex = out.size;
                     FlowPacket p = out.add();
-                    long delta = d.readLong();
+                    long delta = readLong();
                     p.timestampMicros = base + delta;
                     p.sourceId = out.sourceId;
-                    String bad = readAddresses(d, p);
+                    String bad = readAddresses(p);
                     if (bad == null && delta < 0) {
                         bad = "timeDeltaMicros " + delta + " < 0 (before the batch's baseTimestampMicros)";
                     }
                     out.invalid[packetIndex] = bad;
-                    p.srcPort = d.readInt();
-                    p.dstPort = d.readInt();
-                    p.protocol = d.readInt();
-                    readLengthsFlagsVlan(d, p);
-                    p.headerBytes = readHeaderBytes(d, v.length);
+                    p.srcPort = readInt();
+                    p.dstPort = readInt();
+                    p.protocol = readInt();
+                    readLengthsFlagsVlan(p);
+                    p.headerBytes = readHeaderBytes(v.length);
                 }
             }
-            if (!d.isEnd()) {
+            if (pos != limit) {
                 throw new RecordDecodeException("malformed-packet-batch",
                         "bytes left over after " + out.size + " packets", null);
             }
         } catch (RecordDecodeException e) {
             out.clear();
             throw e;
-        } catch (IOException | RuntimeException e) { // EOF, bad varint, SystemLimitException, union index ...
+        } catch (IOException | RuntimeException e) { // EOF, bad varint, union index ...
             int at = packetIndex;
             out.clear();
             throw new RecordDecodeException("malformed-packet-batch",
                     (at < 0 ? "in the batch header" : "at packet " + at) + ": " + e, e);
+        } finally {
+            buf = null;
         }
     }
 
@@ -169,88 +176,90 @@ public final class PacketBatchCodec {
     public void decodeEvent(byte[] v, Decoded out) throws RecordDecodeException {
         out.clear();
         try {
-            BinaryDecoder d = decoder(v);
+            start(v);
             FlowPacket p = out.add();
-            p.timestampMicros = d.readLong();
-            out.invalid[0] = readAddresses(d, p);
-            p.srcPort = d.readInt();
-            p.dstPort = d.readInt();
-            p.protocol = d.readInt();
-            d.readInt(); // ipVersion: implied by the address length
-            readLengthsFlagsVlan(d, p);
-            p.headerBytes = readHeaderBytes(d, v.length);
-            p.sourceId = readOptionalString(d, v.length);
+            p.timestampMicros = readLong();
+            out.invalid[0] = readAddresses(p);
+            p.srcPort = readInt();
+            p.dstPort = readInt();
+            p.protocol = readInt();
+            readInt(); // ipVersion: implied by the address length
+            readLengthsFlagsVlan(p);
+            p.headerBytes = readHeaderBytes(v.length);
+            p.sourceId = readOptionalString(v.length);
             out.sourceId = p.sourceId;
-            if (!d.isEnd()) {
+            if (pos != limit) {
                 throw new RecordDecodeException("malformed-avro-body", "PacketEvent: bytes left over", null);
             }
         } catch (RecordDecodeException e) {
             out.clear();
             throw e;
-        } catch (IOException | RuntimeException e) { // EOF, bad varint, SystemLimitException, union index ...
+        } catch (IOException | RuntimeException e) { // EOF, bad varint, union index ...
             out.clear();
             throw new RecordDecodeException("malformed-avro-body", "PacketEvent: " + e, e);
+        } finally {
+            buf = null;
         }
     }
 
     /** linkLength .. tcpWindow and vlanId: the same run of fields in BatchedPacket and PacketEvent. */
-    private static void readLengthsFlagsVlan(BinaryDecoder d, FlowPacket p) throws IOException {
-        p.linkLength = d.readInt();
-        p.ipLength = d.readInt();
-        p.ipHeaderLength = d.readInt();
-        p.l4HeaderLength = d.readInt();
-        p.payloadLength = d.readInt();
-        p.tcpFlags = d.readInt();
-        p.tcpWindow = d.readInt();
-        p.vlanId = readVlan(d);
-    }
-
-    private BinaryDecoder decoder(byte[] v) {
-        decoder = DecoderFactory.get().binaryDecoder(v, HEADER, v.length - HEADER, decoder);
-        return decoder;
+    private void readLengthsFlagsVlan(FlowPacket p) throws IOException {
+        p.linkLength = readInt();
+        p.ipLength = readInt();
+        p.ipHeaderLength = readInt();
+        p.l4HeaderLength = readInt();
+        p.payloadLength = readInt();
+        p.tcpFlags = readInt();
+        p.tcpWindow = readInt();
+        p.vlanId = readVlan();
     }
 
     /** Reads srcIp and dstIp into {@code p}; null when both are 4 or both 16 bytes, else why not. */
-    private String readAddresses(BinaryDecoder d, FlowPacket p) throws IOException {
-        int src = readAddress(d);
-        long srcHi = src == 16 ? getLong(address, 0) : 0;
-        long srcLo = src == 16 ? getLong(address, 8) : src == 4 ? getInt(address) : 0;
-        int dst = readAddress(d);
+    private String readAddresses(FlowPacket p) throws IOException {
+        int src = readAddressLength();
+        long srcHi = 0;
+        long srcLo = 0;
+        if (src == 4) {
+            srcLo = getInt(buf, pos);
+        } else if (src == 16) {
+            srcHi = getLong(buf, pos);
+            srcLo = getLong(buf, pos + 8);
+        }
+        pos += src;
+        int dst = readAddressLength();
         if (src == dst && (src == 4 || src == 16)) {
             p.ipVersion = src == 4 ? 4 : 6;
             p.srcHi = srcHi;
             p.srcLo = srcLo;
-            p.dstHi = dst == 16 ? getLong(address, 0) : 0;
-            p.dstLo = dst == 16 ? getLong(address, 8) : getInt(address);
+            p.dstHi = dst == 16 ? getLong(buf, pos) : 0;
+            p.dstLo = dst == 16 ? getLong(buf, pos + 8) : getInt(buf, pos);
+            pos += dst;
             return null;
         }
+        pos += dst;
         p.ipVersion = 0;
         return "IP addresses must both be 4 or 16 bytes, got " + src + " and " + dst;
     }
 
-    /** Reads one Avro bytes value: into {@link #address} when it is at most 16 bytes, else skipped. Returns its length. */
-    private int readAddress(BinaryDecoder d) throws IOException {
-        int len = d.readInt();
+    /** The length of one Avro bytes value, checked against what is left (the caller reads or skips the bytes). */
+    private int readAddressLength() throws IOException {
+        int len = readInt();
         if (len < 0) {
             throw new IOException("negative address length " + len);
         }
-        if (len <= 16) {
-            d.readFixed(address, 0, len);
-        } else {
-            d.skipFixed(len);
-        }
+        need(len);
         return len;
     }
 
     /** An optional string, its length checked against the record's size before anything is allocated. */
-    private static String readOptionalString(BinaryDecoder d, int recordBytes) throws IOException {
-        byte[] b = readOptionalBytes(d, recordBytes, "sourceId", true);
+    private String readOptionalString(int recordBytes) throws IOException {
+        byte[] b = readOptionalBytes(recordBytes, "sourceId", true);
         return b == null ? null : new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The optional header bytes: read when kept, else skipped (null). */
-    private byte[] readHeaderBytes(BinaryDecoder d, int recordBytes) throws IOException {
-        return readOptionalBytes(d, recordBytes, "headerBytes", keepHeaderBytes);
+    private byte[] readHeaderBytes(int recordBytes) throws IOException {
+        return readOptionalBytes(recordBytes, "headerBytes", keepHeaderBytes);
     }
 
     /**
@@ -258,40 +267,162 @@ public final class PacketBatchCodec {
      * {@code keep} is false: skipped, nothing allocated); the length is checked against the record's
      * size before anything is allocated.
      */
-    private static byte[] readOptionalBytes(BinaryDecoder d, int recordBytes, String field, boolean keep) throws IOException {
-        int branch = d.readIndex();
+    private byte[] readOptionalBytes(int recordBytes, String field, boolean keep) throws IOException {
+        int branch = readInt();
         if (branch == 0) {
             return null;
         }
         if (branch != 1) {
             throw new IOException("union index " + branch + " of " + field);
         }
-        int len = d.readInt();
+        int len = readInt();
         if (len < 0 || len > recordBytes) {
             throw new IOException(field + " length " + len + " in a record of " + recordBytes + " bytes");
         }
-        if (!keep) {
-            d.skipFixed(len);
-            return null;
-        }
-        byte[] b = new byte[len];
-        d.readFixed(b, 0, len);
+        need(len);
+        byte[] b = keep ? java.util.Arrays.copyOfRange(buf, pos, pos + len) : null;
+        pos += len;
         return b;
     }
 
-    private static int readVlan(BinaryDecoder d) throws IOException {
-        int branch = d.readIndex();
+    private int readVlan() throws IOException {
+        int branch = readInt();
         if (branch == 0) {
             return -1;
         }
         if (branch != 1) {
             throw new IOException("union index " + branch + " of vlanId");
         }
-        return d.readInt();
+        return readInt();
     }
 
-    private static long getInt(byte[] b) {
-        return ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
+    // The Avro binary primitives over the record's bytes, as Avro's BinaryDecoder reads them (zig-zag
+    // varints of at most 5 / 10 bytes, array blocks with an optional byte size), without its buffer
+    // management: the whole record is in memory. Malformed input: EOFException when a value runs past
+    // the end, InvalidNumberEncodingException for an over-long varint (Avro's exceptions).
+
+    private void start(byte[] v) {
+        buf = v;
+        pos = HEADER;
+        limit = v.length;
+    }
+
+    private void need(int n) throws EOFException {
+        if (n > limit - pos) {
+            throw new EOFException();
+        }
+    }
+
+    private int readInt() throws IOException {
+        int n = varint28();
+        return n >= 0 ? (n >>> 1) ^ -(n & 1) : readIntSlow();
+    }
+
+    private long readLong() throws IOException {
+        int n = varint28();
+        return n >= 0 ? (n >>> 1) ^ -(n & 1) : readLongSlow();
+    }
+
+    /**
+     * The fast path of both: a varint of 1-4 bytes (nearly every value here: lengths, ports, flags,
+     * counts, and a packet's time delta in its batch up to 134 s) with 4 bytes left, unrolled, no
+     * check per byte. Returns it undecoded (28 bits, so >= 0) and moves on, or -1 and moves nothing
+     * (longer value, or near the end: the slow path reads it).
+     */
+    private int varint28() {
+        int p = pos;
+        if (limit - p < 4) {
+            return -1;
+        }
+        byte[] b = buf;
+        int x = b[p];
+        if (x >= 0) {
+            pos = p + 1;
+            return x;
+        }
+        int n = x & 0x7f;
+        x = b[p + 1];
+        if (x >= 0) {
+            pos = p + 2;
+            return n | x << 7;
+        }
+        n |= (x & 0x7f) << 7;
+        x = b[p + 2];
+        if (x >= 0) {
+            pos = p + 3;
+            return n | x << 14;
+        }
+        n |= (x & 0x7f) << 14;
+        x = b[p + 3];
+        if (x >= 0) {
+            pos = p + 4;
+            return n | x << 21;
+        }
+        return -1;
+    }
+
+    private int readIntSlow() throws IOException {
+        byte[] b = buf;
+        int p = pos;
+        int n = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (p == limit) {
+                throw new EOFException();
+            }
+            int x = b[p++];
+            if (shift == 28) { // fifth byte: its continuation bit ends the value or the encoding is invalid
+                if (x < 0) {
+                    throw new InvalidNumberEncodingException("Invalid int encoding");
+                }
+                n |= x << 28;
+                break;
+            }
+            n |= (x & 0x7f) << shift;
+            if (x >= 0) {
+                break;
+            }
+        }
+        pos = p;
+        return (n >>> 1) ^ -(n & 1);
+    }
+
+    private long readLongSlow() throws IOException {
+        byte[] b = buf;
+        int p = pos;
+        long n = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (p == limit) {
+                throw new EOFException();
+            }
+            int x = b[p++];
+            if (shift == 63) { // tenth byte
+                if (x < 0) {
+                    throw new InvalidNumberEncodingException("Invalid long encoding");
+                }
+                n |= (long) x << 63;
+                break;
+            }
+            n |= (long) (x & 0x7f) << shift;
+            if (x >= 0) {
+                break;
+            }
+        }
+        pos = p;
+        return (n >>> 1) ^ -(n & 1);
+    }
+
+    /** An array block's item count (Avro: a negative count is followed by the block's byte size). */
+    private long readItemCount() throws IOException {
+        long n = readLong();
+        if (n < 0) {
+            readLong();
+            n = -n;
+        }
+        return n;
+    }
+
+    private static long getInt(byte[] b, int off) {
+        return ((b[off] & 0xFFL) << 24) | ((b[off + 1] & 0xFFL) << 16) | ((b[off + 2] & 0xFFL) << 8) | (b[off + 3] & 0xFFL);
     }
 
     private static long getLong(byte[] b, int off) {

@@ -211,6 +211,73 @@ class PacketBatchCodecTest {
         assertTrue(rejected > 0);
     }
 
+    @Test
+    void extremeVarintsReadAsAvroWritesThem() throws Exception {
+        long[] longs = {0, 1, -1, 63, 64, -64, -65, 1_000_000, -(1L << 26), (1L << 27) - 1, 1L << 27,
+            Integer.MAX_VALUE, Integer.MIN_VALUE, 1L << 35, -(1L << 35), 1L << 62, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE - 1, Long.MIN_VALUE + 1};
+        int[] ints = {0, 1, -1, 63, 64, -65, 8191, 8192, 1 << 20, 1 << 21, -(1 << 26), (1 << 27) - 1, 1 << 27,
+            1 << 28, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE + 1, Integer.MAX_VALUE - 1};
+        PacketBatchCodec codec = new PacketBatchCodec();
+        PacketBatchCodec.Decoded d = new PacketBatchCodec.Decoded();
+        for (int k = 0; k < longs.length; k++) {
+            int x = ints[k % ints.length];
+            PacketEvent e = new PacketEvent(longs[k], ByteBuffer.wrap(new byte[] {10, 0, 0, 1}),
+                    ByteBuffer.wrap(new byte[] {10, 0, 0, 2}), x, ~x, x ^ 0x5555, 4, x, -x, x >> 3, x << 1, x - 7, x + 7, x,
+                    ints[(k + 1) % ints.length] & Integer.MAX_VALUE, null, null);
+            codec.decodeEvent(Codecs.PACKET_EVENT.encode(e), d);
+            FlowPacket p = d.packets[0];
+            assertEquals(longs[k], p.timestampMicros);
+            assertEquals(e, p.toPacketEvent(), "ints/longs of " + k);
+        }
+    }
+
+    @Test
+    void fuzzedBatchesThatDecodeDecodeAsAvroReadsThem() {
+        byte[] v = new PacketBatchCodec().encodeBatch("agent", packets(40, 1_000_000L));
+        Random r = new Random(31);
+        PacketBatchCodec codec = new PacketBatchCodec();
+        PacketBatchCodec.Decoded d = new PacketBatchCodec.Decoded();
+        int accepted = 0;
+        for (int k = 0; k < 20_000; k++) {
+            byte[] f = v.clone();
+            int at = 10 + r.nextInt(f.length - 10);
+            f[at] = (byte) r.nextInt(256);
+            try {
+                codec.decodeBatch(f, d);
+            } catch (RecordDecodeException e) {
+                continue;
+            }
+            accepted++;
+            PacketBatch avro;
+            try {
+                avro = Codecs.PACKET_BATCH.decode(f);
+            } catch (RecordDecodeException e) {
+                throw new AssertionError("the codec accepted what Avro rejects: " + e, e);
+            }
+            assertEquals(avro.getPackets().size(), d.size);
+            assertEquals(avro.getSourceId(), d.sourceId);
+            for (int i = 0; i < d.size; i++) {
+                BatchedPacket b = avro.getPackets().get(i);
+                FlowPacket p = d.packets[i];
+                assertEquals(avro.getBaseTimestampMicros() + b.getTimeDeltaMicros(), p.timestampMicros);
+                assertEquals(b.getSrcPort(), p.srcPort);
+                assertEquals(b.getDstPort(), p.dstPort);
+                assertEquals(b.getProtocol(), p.protocol);
+                assertEquals(b.getLinkLength(), p.linkLength);
+                assertEquals(b.getIpLength(), p.ipLength);
+                assertEquals(b.getPayloadLength(), p.payloadLength);
+                assertEquals(b.getTcpFlags(), p.tcpFlags);
+                assertEquals(b.getTcpWindow(), p.tcpWindow);
+                assertEquals(b.getVlanId() == null ? -1 : b.getVlanId(), p.vlanId);
+                if (d.invalid[i] == null && p.ipVersion == 4) {
+                    assertEquals(ByteBuffer.wrap(p.srcIp()), b.getSrcIp());
+                    assertEquals(ByteBuffer.wrap(p.dstIp()), b.getDstIp());
+                }
+            }
+        }
+        assertTrue(accepted > 100, "accepted " + accepted);
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] c = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
