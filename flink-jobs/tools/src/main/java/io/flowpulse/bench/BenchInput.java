@@ -182,6 +182,9 @@ public final class BenchInput {
      * The capture repeated with time offsets, as {@link #packets}, held only as the PacketBatch
      * records of {@link KafkaPacketInput} (about 35 bytes a packet instead of about 200).
      */
+    /** Bits of a packet's index in the sort key of {@link #batchedPackets} (the rest: its event time). */
+    private static final int INDEX_BITS = 28;
+
     static BenchInput batchedPackets(int n, int partitions, Path pcap, double ratePerSecond) {
         RepeatedCaptureGenerator gen = new RepeatedCaptureGenerator(pcap.toString(), n, PACKETS_GAP_MICROS);
         gen.open(0, 1);
@@ -192,13 +195,16 @@ public final class BenchInput {
             minMillis = Math.min(minMillis, Math.floorDiv(generated[i].timestampMicros, 1000));
         }
         // event-time order, ties in input order: sort (millis since the first, index) packed in a long
+        if (n > 1 << INDEX_BITS) {
+            throw new IllegalArgumentException("packets input over " + (1 << INDEX_BITS) + " packets");
+        }
         long[] order = new long[n];
         for (int i = 0; i < n; i++) {
             long rel = Math.floorDiv(generated[i].timestampMicros, 1000) - minMillis;
-            if (rel >= (1L << 31)) {
-                throw new IllegalStateException("packets input spans over 24 days of event time");
+            if (rel >= 1L << (63 - INDEX_BITS)) {
+                throw new IllegalStateException("packets input spans over " + (1L << (63 - INDEX_BITS)) + " ms of event time");
             }
-            order[i] = rel << 32 | i;
+            order[i] = rel << INDEX_BITS | i;
         }
         Arrays.sort(order);
         FlowPacket[] sorted = new FlowPacket[n];
@@ -206,8 +212,9 @@ public final class BenchInput {
         int[] parts = new int[n];
         Set<ByteBuffer> distinct = new HashSet<>();
         for (int j = 0; j < n; j++) {
-            FlowPacket p = generated[(int) order[j]];
-            generated[(int) order[j]] = null;
+            int i = (int) (order[j] & ((1L << INDEX_BITS) - 1));
+            FlowPacket p = generated[i];
+            generated[i] = null;
             byte[] key = io.flowpulse.cli.PacketBatcher.flowKey(p); // the replayer's record key
             distinct.add(ByteBuffer.wrap(key));
             sorted[j] = p;
