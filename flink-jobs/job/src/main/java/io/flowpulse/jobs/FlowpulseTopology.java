@@ -71,12 +71,7 @@ public final class FlowpulseTopology {
 
         // ---- packets -> flows ----
         if (sources.packets() != null) {
-            FlowAggregatorParams params = new FlowAggregatorParams(
-                    conf.get(JobOptions.FLOW_IDLE_TIMEOUT).toNanos() / 1000,
-                    conf.get(JobOptions.FLOW_ACTIVE_TIMEOUT).toNanos() / 1000,
-                    conf.get(JobOptions.FLOW_ACTIVITY_TIMEOUT).toNanos() / 1000,
-                    conf.get(JobOptions.FLOW_FIRST_PACKETS))
-                    .withFirstBytes(conf.get(JobOptions.FLOW_FIRST_BYTES_PACKETS), conf.get(JobOptions.FLOW_FIRST_BYTES_LENGTH));
+            FlowAggregatorParams params = flowAggregatorParams(conf);
             // the packets' header bytes are decoded (and cross the keyBy edge) only when the first-bytes input is on
             boolean keepHeaderBytes = params.firstBytesPackets > 0;
             // watermarks per Kafka partition, in the source, from the undecoded records' event time;
@@ -283,5 +278,15 @@ public final class FlowpulseTopology {
         @SuppressWarnings("unchecked")
         DataStream<T>[] rest = streams.subList(1, streams.size()).toArray(new DataStream[0]);
         return first.union(rest);
+    }
+
+    /** The flow operator's parameters from the job options ({@code flows.*}). */
+    public static FlowAggregatorParams flowAggregatorParams(Configuration conf) {
+        return new FlowAggregatorParams(
+                conf.get(JobOptions.FLOW_IDLE_TIMEOUT).toNanos() / 1000,
+                conf.get(JobOptions.FLOW_ACTIVE_TIMEOUT).toNanos() / 1000,
+                conf.get(JobOptions.FLOW_ACTIVITY_TIMEOUT).toNanos() / 1000,
+                conf.get(JobOptions.FLOW_FIRST_PACKETS))
+                .withFirstBytes(conf.get(JobOptions.FLOW_FIRST_BYTES_PACKETS), conf.get(JobOptions.FLOW_FIRST_BYTES_LENGTH));
     }
 }

@@ -52,11 +52,6 @@ final class KafkaPacketInput {
         return Duration.ofMillis(Long.getLong(SPAN_PROPERTY, PacketBatcher.DEFAULT_MAX_SPAN_MICROS / 1000));
     }
 
-    /** The batched records of a packets input ({@link BenchInput#batches}), or null when it is one PacketEvent per record. */
-    static KafkaPacketInput plan(BenchInput in) {
-        return in.batches;
-    }
-
     /** Batches {@code packets} (event-time order; {@code partitions[i]}: packet i's partition) as the producers do. */
     KafkaPacketInput(FlowPacket[] packets, int[] partitions, int partitionCount, int batchSize, Duration linger, double rate) {
         this.batchSize = batchSize;

@@ -193,13 +193,7 @@ public final class PeerComparison {
     static void writeRepeated(Path pcapGz, Path out, int packets, long gapMicros) throws IOException {
         List<io.flowpulse.sources.pcap.PcapFrame> frames = io.flowpulse.sources.pcap.RepeatedCaptureGenerator.decodableFrames(
                 pcapGz, new io.flowpulse.sources.pcap.DecodeStats());
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (var f : frames) {
-            min = Math.min(min, f.timestampMicros);
-            max = Math.max(max, f.timestampMicros);
-        }
-        long period = max - min + gapMicros;
+        long period = io.flowpulse.sources.pcap.RepeatedCaptureGenerator.periodMicros(frames, gapMicros);
         int linkType = frames.get(0).linkType;
         try (java.io.DataOutputStream o = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 20))) {
             ByteBuffer h = ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);

@@ -23,6 +23,8 @@ final class ThreadCpu {
     private final Map<String, Long> nativeAtStart = new HashMap<>();
     private final Map<String, Long> nativeLast = new HashMap<>();
     private final Map<String, String> nativeGroup = new HashMap<>();
+    /** Threads whose name says they are not the GC's or the JIT's: their name is not read again. */
+    private final java.util.Set<String> notNative = new java.util.HashSet<>();
     private static final java.nio.file.Path TASKS = java.nio.file.Path.of("/proc/self/task");
     /** Clock ticks per second of /proc stat times (USER_HZ, 100 on Linux). */
     private static final double TICKS = 100.0;
@@ -76,17 +78,23 @@ final class ThreadCpu {
         }
         try (java.util.stream.Stream<java.nio.file.Path> tasks = java.nio.file.Files.list(TASKS)) {
             for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                String tid = t.getFileName().toString();
+                if (notNative.contains(tid)) {
+                    continue;
+                }
                 try {
-                    String comm = java.nio.file.Files.readString(t.resolve("comm")).trim();
-                    String g = nativeGroup(comm);
+                    String g = nativeGroup.get(tid);
                     if (g == null) {
-                        continue;
+                        g = nativeGroup(java.nio.file.Files.readString(t.resolve("comm")).trim());
+                        if (g == null) {
+                            notNative.add(tid);
+                            continue;
+                        }
+                        nativeGroup.put(tid, g);
                     }
                     String stat = java.nio.file.Files.readString(t.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    String tid = t.getFileName().toString();
                     into.put(tid, Long.parseLong(f[11]) + Long.parseLong(f[12])); // utime, stime (fields 14, 15)
-                    nativeGroup.put(tid, g);
                 } catch (java.io.IOException | RuntimeException gone) {
                     // the thread ended between listing and reading
                 }

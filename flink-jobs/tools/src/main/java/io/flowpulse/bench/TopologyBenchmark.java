@@ -7,7 +7,6 @@ import io.flowpulse.jobs.FlowpulseSources;
 import io.flowpulse.jobs.FlowpulseTopology;
 import io.flowpulse.local.EmbeddedKafkaCluster;
 import io.flowpulse.local.LocalFlinkCluster;
-import io.flowpulse.ml.features.FlowAggregatorParams;
 import io.flowpulse.records.RawRecord;
 import io.flowpulse.records.codec.AvroCodec;
 import io.flowpulse.records.codec.Codecs;
@@ -115,11 +114,6 @@ public final class TopologyBenchmark {
                 Map<String, Double> figures, Map<String, Long> outputs) {
             this(scenario, mode, state, parallelism, figures, outputs, null, null);
         }
-
-        /** Packets per CPU-second of the steady state when measured (chain mode), else of the whole job. */
-        public double steadyOrWholePerCpuSecond() {
-            return steady != null ? steady.perCpuSecond() : figures.get("in_per_cpu_s");
-        }
     }
 
     /**
@@ -218,11 +212,8 @@ public final class TopologyBenchmark {
      */
     static void printSoftflowdRatio(Path pcapGz, int packets, Configuration jobConf, List<Result> ofScenario, PrintStream out)
             throws Exception {
-        FlowAggregatorParams timeouts = new FlowAggregatorParams(jobConf.get(JobOptions.FLOW_IDLE_TIMEOUT).toNanos() / 1000,
-                jobConf.get(JobOptions.FLOW_ACTIVE_TIMEOUT).toNanos() / 1000,
-                jobConf.get(JobOptions.FLOW_ACTIVITY_TIMEOUT).toNanos() / 1000, jobConf.get(JobOptions.FLOW_FIRST_PACKETS));
         PeerComparison.SoftflowdRate softflowd = PeerComparison.softflowdPacketsPerCpuSecond(pcapGz, packets,
-                BenchInput.PACKETS_GAP_MICROS, timeouts);
+                BenchInput.PACKETS_GAP_MICROS, FlowpulseTopology.flowAggregatorParams(jobConf));
         if (Double.isNaN(softflowd.packetsPerCpuSecond())) {
             out.println("softflowd: not installed, no ratio (apt-get install softflowd)");
             return;
@@ -318,7 +309,7 @@ public final class TopologyBenchmark {
     static Result runChain(BenchInput in, Settings s, LocalFlinkCluster flink, Configuration conf) throws Exception {
         String runId = UUID.randomUUID().toString();
         // issue 13: the packets as the Kafka mode's topic holds them (PacketBatch records), unless --packet-batch 1
-        KafkaPacketInput batches = KafkaPacketInput.plan(in);
+        KafkaPacketInput batches = in.batches;
         ReplayedInput.Run run = batches == null
                 ? new ReplayedInput.Run(in.values, in.byPartition(), in.scenario.inputTopic)
                 : new ReplayedInput.Run(batches.values.toArray(new byte[0][]), batches.byPartition(), in.scenario.inputTopic);
@@ -401,7 +392,7 @@ public final class TopologyBenchmark {
         logAppendTime(kafka, outputTopics);
 
         // issue 13: packets as PacketBatch records (--packet-batch 1: one PacketEvent per record)
-        KafkaPacketInput batches = KafkaPacketInput.plan(in);
+        KafkaPacketInput batches = in.batches;
         if (batches != null) {
             out.println(batches.describe(in.size()));
         }

@@ -62,13 +62,7 @@ public final class RepeatedCaptureGenerator implements GeneratorFunction<Long, F
         DecodeStats stats = new DecodeStats();
         List<PcapFrame> all = decodableFrames(Path.of(path), stats);
         decoder = new PacketDecoder(new DecodeStats(), null); // no per-packet source string on the wire
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (PcapFrame f : all) {
-            min = Math.min(min, f.timestampMicros);
-            max = Math.max(max, f.timestampMicros);
-        }
-        periodMicros = max - min + gapMicros;
+        periodMicros = periodMicros(all, gapMicros);
         perSubtask = (totalPackets + parallelism - 1) / parallelism;
         if (partitioned && parallelism > 1) {
             frames = new ArrayList<>();
@@ -81,6 +75,17 @@ public final class RepeatedCaptureGenerator implements GeneratorFunction<Long, F
         } else {
             frames = all;
         }
+    }
+
+    /** How far repetition r + 1 is shifted from repetition r: the frames' time span plus {@code gapMicros}. */
+    public static long periodMicros(List<PcapFrame> frames, long gapMicros) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (PcapFrame f : frames) {
+            min = Math.min(min, f.timestampMicros);
+            max = Math.max(max, f.timestampMicros);
+        }
+        return max - min + gapMicros;
     }
 
     /** Frames of the capture that decode to a packet (ARP and the like are dropped up front). */
